@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The folder layout is the architecture: C system libraries and shims at the bottom,
+// then tensor core → autodiff → (nn, models), data (hdf5, image, text), evaluation, and the CLI.
+// Hot C kernels are always built optimized: they dispatch to AVX2/AVX-512 at run time.
+let optimizedC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+let package = Package(
+    name: "calm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "calm", targets: ["calm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // System libraries (Debian packages named as providers).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+
+        // Small C shims and kernels.
+        .target(name: "CalmKernels", cSettings: optimizedC),
+        .target(name: "HDF5Shim", dependencies: ["CHDF5"], cSettings: optimizedC),
+        .target(name: "ImageCodecShim", dependencies: ["CPNG", "CJPEG", "CWebP"], cSettings: optimizedC),
+
+        // Tensor core and autodiff.
+        .target(name: "CalmTensor", dependencies: ["COpenBLAS", "CalmKernels"]),
+        .target(name: "CalmAutograd", dependencies: ["CalmTensor", "CalmKernels"]),
+
+        // Data: HDF5 files, images, text, shards and instruction sets.
+        .target(name: "CalmHDF5", dependencies: ["CHDF5", "HDF5Shim", "CalmTensor"]),
+        .target(name: "CalmImage", dependencies: ["ImageCodecShim", "CalmKernels"]),
+        .target(name: "CalmText", dependencies: ["CalmTensor"]),
+        .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
+
+        // The command-line tool and the benchmarks.
+        .executableTarget(name: "calm", dependencies: [
+            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
+                          path: "Benchmarks/CalmBench"),
+
+        .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

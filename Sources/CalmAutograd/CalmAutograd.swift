@@ -1,0 +1,2 @@
+/// Reverse-mode automatic differentiation over `CalmTensor`.
+public enum CalmAutograd {}

@@ -1,0 +1,2 @@
+/// Shards, streaming readers, instruction sets and dataset converters.
+public enum CalmData {}

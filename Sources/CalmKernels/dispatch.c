@@ -1,0 +1,8 @@
+#include "calm_kernels.h"
+
+const char *calm_kernels_isa(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return "avx512f";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "avx2";
+    return "baseline";
+}

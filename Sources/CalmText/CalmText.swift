@@ -1,0 +1,2 @@
+/// Tokenizers, chat templates and loss masks.
+public enum CalmText {}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Calm: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "calm",
+        abstract: "Train and use comprehensive aesthetic multimodal models.",
+        version: version,
+        subcommands: [Doctor.self]
+    )
+}
