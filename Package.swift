@@ -39,9 +39,12 @@ let package = Package(
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
+        // Evaluation: scoring and commenting metrics.
+        .target(name: "CalmEval"),
+
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData",
+            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

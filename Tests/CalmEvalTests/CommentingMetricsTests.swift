@@ -1,0 +1,85 @@
+import XCTest
+@testable import CalmEval
+
+/// Tokenization, BLEU, ROUGE-L and CIDEr-D against pycocoevalcap (commenting_expected.json).
+final class CommentingMetricsTests: XCTestCase {
+    struct Expected: Decodable {
+        let tokens: [String: [String]]
+        let bleu1: Double, bleu2: Double, bleu3: Double, bleu4: Double
+        let rouge_l: Double, cider: Double
+    }
+
+    func corpus() throws -> CaptionCorpus {
+        try CaptionCorpus(candidatesFile: fixtureURL("candidates.json"), referencesFile: fixtureURL("references.json"))
+    }
+
+    func testTokenizerMatchesThePythonMirror() throws {
+        let expected = try fixture("commenting_expected.json", as: Expected.self)
+        XCTAssertGreaterThan(expected.tokens.count, 80)
+        for (text, tokens) in expected.tokens {
+            XCTAssertEqual(captionTokens(text), tokens, text)
+        }
+    }
+
+    func testTokenizerRule() {
+        let examples: [(String, [String])] = [
+            ("The sky's blown-out, isn't it?", ["the", "sky", "'s", "blown-out", "is", "n't", "it"]),
+            ("Shot at f/2.8 (ISO 400) — nice!", ["shot", "at", "f", "/", "2.8", "iso", "400", "nice"]),
+            ("“Great” e.g. 100% ...", ["“", "great", "”", "e.g", "100", "%"]),
+            ("  ,;:  ", []),
+        ]
+        for (text, tokens) in examples {
+            XCTAssertEqual(captionTokens(text), tokens, text)
+        }
+    }
+
+    func testMetricsMatchPycocoevalcap() throws {
+        let expected = try fixture("commenting_expected.json", as: Expected.self)
+        let report = try CommentingReport(corpus())
+        let pairs = zip(report.bleu, [expected.bleu1, expected.bleu2, expected.bleu3, expected.bleu4])
+        for (k, (actual, golden)) in pairs.enumerated() {
+            assertClose(actual, golden, relative: 1e-6, "BLEU-\(k + 1)")
+        }
+        assertClose(report.rougeL, expected.rouge_l, relative: 1e-6, "ROUGE-L")
+        assertClose(report.cider, expected.cider, relative: 1e-6, "CIDEr-D")
+    }
+
+    func testIdenticalCandidatesScorePerfectly() throws {
+        let references = ["a": ["a red barn under a grey sky"], "b": ["two dogs run along the beach"]]
+        let corpus = try CaptionCorpus(candidates: references.mapValues { $0[0] }, references: references)
+        let report = CommentingReport(corpus)
+        for value in report.bleu { XCTAssertEqual(value, 1, accuracy: 1e-8) }
+        XCTAssertEqual(report.rougeL, 1, accuracy: 1e-12)
+    }
+
+    func testInvalidCorporaThrowClearErrors() {
+        let bad: [(candidates: [String: String], references: [String: [String]], message: String)] = [
+            ([:], [:], "candidates: no candidates"),
+            (["1": "x", "2": "y"], ["1": ["x"], "3": ["z"]],
+             "references: ids differ: ids '2' of candidates have no references; ids '3' of references have no candidate"),
+            (["1": "x"], ["1": []], "references, id '1': no reference texts"),
+            (["1": "x"], ["1": ["a cat", "?!"]], "references, id '1', reference 1: reference has no words: '?!'"),
+        ]
+        for (candidates, references, message) in bad {
+            XCTAssertThrowsError(try CaptionCorpus(candidates: candidates, references: references), message) { error in
+                XCTAssertEqual("\(error)", message)
+            }
+        }
+    }
+
+    func testBadJSONFilesAreNamed() throws {
+        let references = try fixtureURL("references.json")
+        let cases: [(json: String, message: String)] = [
+            ("[\"a\"]", "expected a JSON object mapping ids to texts"),
+            ("{\"001\": 3}", "id '001': expected a string, found"),
+            ("{\"001\": ", "not valid JSON"),
+        ]
+        for (json, message) in cases {
+            let candidates = try temporaryFile(json, suffix: ".json", in: self)
+            XCTAssertThrowsError(try CaptionCorpus(candidatesFile: candidates, referencesFile: references), json) { error in
+                XCTAssertTrue("\(error)".hasPrefix(candidates.path), "\(error)")
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+        }
+    }
+}
