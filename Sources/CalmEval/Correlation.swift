@@ -18,15 +18,15 @@ public func spearman(_ x: [Double], _ y: [Double]) throws -> Double {
 
 /// Ranks from 1 to n; tied values all get the mean of the ranks they occupy.
 public func averageRanks(_ values: [Double]) -> [Double] {
-    let order = values.indices.sorted { values[$0] < values[$1] }
+    let sorted = zip(values, values.indices).sorted { $0.0 < $1.0 }
     var ranks = [Double](repeating: 0, count: values.count)
     var start = 0
-    while start < order.count {
+    while start < sorted.count {
         var end = start + 1
-        while end < order.count && values[order[end]] == values[order[start]] { end += 1 }
+        while end < sorted.count && sorted[end].0 == sorted[start].0 { end += 1 }
         // Positions start..<end hold one tied group: ranks start+1 ... end, whose mean is this.
         let rank = Double(start + 1 + end) / 2
-        for position in start..<end { ranks[order[position]] = rank }
+        for position in start..<end { ranks[sorted[position].1] = rank }
         start = end
     }
     return ranks

@@ -7,13 +7,12 @@
 public func kendallTauB(_ x: [Double], _ y: [Double]) throws -> Double {
     try checkPaired(x, y, metric: "KRCC")
     let n = x.count
-    let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && y[$0] < y[$1]) }
-
-    let ySorted = y.sorted()
-    let xTies = tiedPairs(count: n) { x[order[$0]] == x[order[$0 - 1]] }
-    let jointTies = tiedPairs(count: n) { x[order[$0]] == x[order[$0 - 1]] && y[order[$0]] == y[order[$0 - 1]] }
+    let pairs = zip(x, y).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    let xTies = tiedPairs(count: n) { pairs[$0].0 == pairs[$0 - 1].0 }
+    let jointTies = tiedPairs(count: n) { pairs[$0] == pairs[$0 - 1] }
+    var ySorted = pairs.map(\.1)
+    let discordant = sortCountingInversions(&ySorted)
     let yTies = tiedPairs(count: n) { ySorted[$0] == ySorted[$0 - 1] }
-    let discordant = countInversions(order.map { y[$0] })
 
     let total = n * (n - 1) / 2
     guard xTies < total && yTies < total else { return .nan }
@@ -38,17 +37,17 @@ func tiedPairs(count: Int, sameAsPrevious: (Int) -> Bool) -> Int {
     return pairs + run * (run - 1) / 2
 }
 
-/// The number of pairs i < j with values[i] > values[j] (equal values are not inversions),
-/// counted while merge-sorting bottom-up between two buffers.
-func countInversions(_ values: [Double]) -> Int {
+/// Sorts `values` ascending and returns the number of pairs i < j that were out of order,
+/// values[i] > values[j] (equal values are not inversions). Bottom-up merge sort between
+/// the array and one scratch buffer.
+func sortCountingInversions(_ values: inout [Double]) -> Int {
     let n = values.count
-    var values = values
     var scratch = values
     var inversions = 0
-    var width = 1
-    values.withUnsafeMutableBufferPointer { source in
-        scratch.withUnsafeMutableBufferPointer { target in
-            var from = source, to = target
+    values.withUnsafeMutableBufferPointer { array in
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            var (from, to) = (array, buffer)
+            var width = 1
             while width < n {
                 var left = 0
                 while left < n {
@@ -70,6 +69,10 @@ func countInversions(_ values: [Double]) -> Int {
                 }
                 swap(&from, &to)
                 width *= 2
+            }
+            // After an odd number of passes the sorted values are in the scratch buffer.
+            if from.baseAddress != array.baseAddress {
+                for i in 0..<n { array[i] = from[i] }
             }
         }
     }
