@@ -50,15 +50,15 @@ public struct CaptionCorpus {
     public init(candidatesFile: URL, referencesFile: URL) throws {
         let candidates = try readJSONObject(candidatesFile).mapValuesWithKey { id, value in
             guard let text = value as? String else {
-                throw EvalError.badFile(path: candidatesFile.path, location: "id '\(id)'", reason: "expected a string, found \(type(of: value))")
+                throw EvalError.badFile(path: candidatesFile.path, location: "id '\(id)'", reason: "expected a string")
             }
             return text
         }
         let references = try readJSONObject(referencesFile).mapValuesWithKey { id, value in
-            guard let texts = value as? [Any], let strings = texts as? [String] else {
+            guard let texts = value as? [String] else {
                 throw EvalError.badFile(path: referencesFile.path, location: "id '\(id)'", reason: "expected an array of strings")
             }
-            return strings
+            return texts
         }
         try self.init(candidates: candidates, references: references,
                       candidatesSource: candidatesFile.path, referencesSource: referencesFile.path)

@@ -10,19 +10,13 @@ import Foundation
 public struct ScoreTable: Equatable {
     public var predictions: [Double]
     public var labels: [Double]
-    /// Per-sample predicted and ground-truth distributions, or nil when the file has none.
-    public var distributions: (predicted: [[Double]], groundTruth: [[Double]])?
+    /// Per-sample score distributions, or nil when the file has none.
+    public var distributions: ScoreDistributions?
 
-    public init(predictions: [Double], labels: [Double], distributions: (predicted: [[Double]], groundTruth: [[Double]])? = nil) {
+    public init(predictions: [Double], labels: [Double], distributions: ScoreDistributions? = nil) {
         self.predictions = predictions
         self.labels = labels
         self.distributions = distributions
-    }
-
-    public static func == (a: ScoreTable, b: ScoreTable) -> Bool {
-        a.predictions == b.predictions && a.labels == b.labels
-            && a.distributions?.predicted == b.distributions?.predicted
-            && a.distributions?.groundTruth == b.distributions?.groundTruth
     }
 
     /// Reads a score table; errors name the file, the line and the column at fault.
@@ -86,6 +80,17 @@ public struct ScoreTable: Equatable {
             throw EvalError.badFile(path: path, location: nil, reason: "no samples after the header line")
         }
         self.init(predictions: predictions, labels: labels,
-                  distributions: hasDistributions ? (predicted, groundTruth) : nil)
+                  distributions: hasDistributions ? ScoreDistributions(predicted: predicted, groundTruth: groundTruth) : nil)
+    }
+}
+
+/// Predicted and ground-truth histograms over the same score bins, one row per sample.
+public struct ScoreDistributions: Equatable {
+    public var predicted: [[Double]]
+    public var groundTruth: [[Double]]
+
+    public init(predicted: [[Double]], groundTruth: [[Double]]) {
+        self.predicted = predicted
+        self.groundTruth = groundTruth
     }
 }

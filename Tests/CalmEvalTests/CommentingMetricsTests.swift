@@ -72,16 +72,19 @@ final class CommentingMetricsTests: XCTestCase {
     }
 
     func testBadJSONFilesAreNamed() throws {
-        let references = try fixtureURL("references.json")
-        let cases: [(json: String, message: String)] = [
-            ("[\"a\"]", "expected a JSON object mapping ids to texts"),
-            ("{\"001\": 3}", "id '001': expected a string, found"),
-            ("{\"001\": ", "not valid JSON"),
+        let goodCandidates = try fixtureURL("candidates.json"), goodReferences = try fixtureURL("references.json")
+        let cases: [(badReferences: Bool, json: String, message: String)] = [
+            (false, "[\"a\"]", "expected a JSON object mapping ids to texts"),
+            (false, "{\"001\": 3}", "id '001': expected a string"),
+            (false, "{\"001\": ", "not valid JSON"),
+            (true, "{\"001\": \"one text\"}", "id '001': expected an array of strings"),
+            (true, "{\"001\": [\"ok\", 2]}", "id '001': expected an array of strings"),
         ]
-        for (json, message) in cases {
-            let candidates = try temporaryFile(json, suffix: ".json", in: self)
-            XCTAssertThrowsError(try CaptionCorpus(candidatesFile: candidates, referencesFile: references), json) { error in
-                XCTAssertTrue("\(error)".hasPrefix(candidates.path), "\(error)")
+        for (badReferences, json, message) in cases {
+            let bad = try temporaryFile(json, suffix: ".json", in: self)
+            XCTAssertThrowsError(try CaptionCorpus(candidatesFile: badReferences ? goodCandidates : bad,
+                                                   referencesFile: badReferences ? bad : goodReferences), json) { error in
+                XCTAssertTrue("\(error)".hasPrefix(bad.path), "\(error)")
                 XCTAssertTrue("\(error)".contains(message), "\(error)")
             }
         }
