@@ -6,6 +6,7 @@ import Foundation
 /// a tie), the brevity penalty on the corpus totals, and the toolkit's smoothing constants.
 /// Element k-1 is BLEU-k, the geometric mean of the precisions of orders 1...k.
 public func bleu(_ corpus: CaptionCorpus, maxOrder: Int = 4) -> [Double] {
+    precondition(maxOrder >= 1, "BLEU needs n-grams of order 1 or more")
     var matches = [Int](repeating: 0, count: maxOrder)
     var guesses = [Int](repeating: 0, count: maxOrder)
     var candidateLength = 0, referenceLength = 0
@@ -19,6 +20,7 @@ public func bleu(_ corpus: CaptionCorpus, maxOrder: Int = 4) -> [Double] {
         }
         for order in 1...maxOrder { guesses[order - 1] += max(0, candidate.count - order + 1) }
         candidateLength += candidate.count
+        // CaptionCorpus guarantees at least one reference.
         referenceLength += references.map(\.count).min { (abs($0 - candidate.count), $0) < (abs($1 - candidate.count), $1) }!
     }
 

@@ -11,8 +11,9 @@
 //     . , ? ! : ; - ' ` " and the brackets ( ) { } (which PTB writes as -LRB- -RRB-
 //     -LCB- -RCB-, also on the list) and the dashes – — (PTB's "--"); any other symbol
 //     ("/", "%", "&", "[") is a token of its own.
-// Known differences from PTB: it also splits some symbols off words differently (for
-// example it keeps "f/2.8" whole) and escapes [ ] as -lsb- -rsb-.
+// Known differences from PTB, which this rule does not attempt: PTB keeps some symbols
+// inside words ("f/2.8" stays whole), escapes [ ] as -lsb- -rsb-, and splits a few more
+// contractions ("cannot" → "can not").
 
 /// Splits a caption into lowercase tokens without punctuation, approximating the COCO
 /// caption toolkit's PTB tokenization (see the rule above).

@@ -7,6 +7,7 @@ import Foundation
 /// times a Gaussian penalty on the length difference; scores are averaged over orders and
 /// references, times 10, then averaged over samples.
 public func cider(_ corpus: CaptionCorpus, maxOrder: Int = 4, sigma: Double = 6) -> Double {
+    precondition(maxOrder >= 1, "CIDEr needs n-grams of order 1 or more")
     var documentFrequency: [[String]: Int] = [:]
     let referenceCounts = corpus.references.map { $0.map { ngramCounts($0, maxOrder: maxOrder) } }
     for counts in referenceCounts {

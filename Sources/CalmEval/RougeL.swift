@@ -7,7 +7,8 @@ public func rougeL(_ corpus: CaptionCorpus, beta: Double = 1.2) -> Double {
         // An empty candidate matches nothing (the toolkit scores it 0 too).
         guard !candidate.isEmpty else { return 0 }
         let lengths = references.map { longestCommonSubsequence(candidate, $0) }
-        let precision = lengths.map { Double($0) / Double(candidate.count) }.max()!
+        // CaptionCorpus guarantees at least one reference, each non-empty.
+        let precision = Double(lengths.max()!) / Double(candidate.count)
         let recall = zip(lengths, references).map { Double($0) / Double($1.count) }.max()!
         guard precision > 0 && recall > 0 else { return 0 }
         return (1 + beta * beta) * precision * recall / (recall + beta * beta * precision)
