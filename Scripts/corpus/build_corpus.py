@@ -53,7 +53,7 @@ def unpacked(package, kind, cache):
     return fetch.unpack(archive, os.path.join(cache, "unpacked", package.split("==")[0]))
 
 
-def build(out_dir, cache, max_side, min_side, jpeg_quality):
+def build(out_dir, cache, max_side, min_side, jpeg_quality, list_skipped):
     rows, captions, seen, total_bytes = [], [], {}, 0
     print(f"{'package':30} {'kept':>5} {'new':>5} {'skipped':>8}  reasons")
     for package, kind, finder in SOURCES:
@@ -84,6 +84,9 @@ def build(out_dir, cache, max_side, min_side, jpeg_quality):
             rows.append(attribution_row(photo, file))
             if photo.sentences:
                 captions.append({"file": file, "title": photo.title, "sentences": photo.sentences})
+        if list_skipped:
+            for path, reason in skipped:
+                print(f"  skip {package}:{path}: {reason}")
         reasons = Counter(reason for _, reason in skipped)
         print(f"{package:30} {kept:5} {new:5} {len(skipped):8}  "
               + "; ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
@@ -101,12 +104,13 @@ def main():
     parser.add_argument("--max-side", type=int, default=1024, help="downscale longer images to this (px)")
     parser.add_argument("--min-side", type=int, default=100, help="skip images whose short side is below (px)")
     parser.add_argument("--jpeg-quality", type=int, default=90)
+    parser.add_argument("--list-skipped", action="store_true", help="print every skipped image and why")
     args = parser.parse_args()
     out_dir, cache = os.path.abspath(args.out_dir), os.path.abspath(args.cache)
     if cache == out_dir or cache.startswith(out_dir + os.sep):
         parser.error("--cache must lie outside OUTDIR (ingest would pick up the unpacked packages)")
     os.makedirs(out_dir, exist_ok=True)
-    build(out_dir, cache, args.max_side, args.min_side, args.jpeg_quality)
+    build(out_dir, cache, args.max_side, args.min_side, args.jpeg_quality, args.list_skipped)
 
 
 if __name__ == "__main__":

@@ -70,16 +70,26 @@ def board_captions(qml):
         if not image.startswith("qrc:") or "title" not in values:
             continue
         sentences = split_sentences(values.get("text", ""))
-        hint = values.get("text2", "")
-        if hint and hint != values["title"] and hint not in sentences:
+        hint = values.get("text2", "")  # a clue sentence, or just the name again
+        if hint.endswith((".", "!", "?")) and hint not in sentences:
             sentences.append(hint)
         captions[image[len("qrc:"):]] = (values["title"], sentences)
     return captions
 
 
+ABBREVIATIONS = ("Mt.", "St.", "Dr.", "Mr.", "Mrs.", "Ms.", "Jr.", "Sr.", "e.g.", "i.e.", "approx.")
+
+
 def split_sentences(text):
-    """Splits at '.', '!' or '?' followed by a space and a capital, digit or quote."""
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])", text) if s.strip()]
+    """Splits at '.', '!' or '?' followed by a space and a capital, digit or quote,
+    except after an abbreviation ('Mt. Rushmore')."""
+    sentences = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])", text.strip()):
+        if sentences and sentences[-1].endswith(ABBREVIATIONS):
+            sentences[-1] += " " + piece
+        elif piece:
+            sentences.append(piece)
+    return sentences
 
 
 def _js_string(body):
