@@ -10,6 +10,7 @@ PySide6-Essentials`; exits 0 with a SKIP line without it.
 """
 
 import glob
+import importlib.util
 import os
 import sys
 
@@ -55,9 +56,7 @@ def check_malformed(path):
 
 
 def main():
-    try:
-        import PySide6  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("PySide6") is None:
         print("SKIP: PySide6 is not installed (pip install PySide6-Essentials)")
         return 0
     args = sys.argv[1:]

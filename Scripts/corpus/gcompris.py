@@ -92,6 +92,13 @@ def split_sentences(text):
     return sentences
 
 
+def _text(where, data):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{where}: not UTF-8 text ({e})") from None
+
+
 def _js_string(body):
     return json.loads('"' + body.replace("\\'", "'") + '"')
 
@@ -113,13 +120,13 @@ def find_photos(root):
         captions = {}
         for path, data in entries.items():
             if re.search(r"/resource/board/board\d+\.qml$", path):
-                captions.update(board_captions(data.decode("utf-8")))
+                captions.update(board_captions(_text(where + path, data)))
         covered = set()
         for readme, data in sorted(entries.items()):
             if os.path.basename(readme) != "README":
                 continue
             folder = os.path.dirname(readme)
-            for fields, patterns in readme_blocks(data.decode("utf-8")):
+            for fields, patterns in readme_blocks(_text(where + readme, data)):
                 images = sorted(p for p in entries if p.lower().endswith(IMAGE_EXTS)
                                 and any(fnmatch.fnmatchcase(p, f"{folder}/{pat}") for pat in patterns))
                 for path in images:

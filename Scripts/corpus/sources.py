@@ -65,12 +65,12 @@ def plasma(root):
     base = os.path.join(root, "usr/share/wallpapers")
     photos, skipped = [], []
     for folder in sorted(os.listdir(base)):
-        images = sorted(glob.glob(os.path.join(base, folder, "contents/images/*")), key=_largest_first)
-        if not images:
-            continue
         if folder not in PLASMA_PHOTOS:
             skipped.append((f"/usr/share/wallpapers/{folder}", "not a photograph (digital art)"))
             continue
+        images = sorted(glob.glob(os.path.join(base, folder, "contents/images/*")), key=_largest_first)
+        if not images:
+            raise FileNotFoundError(f"{base}/{folder}: no contents/images/*")
         meta = json.load(open(os.path.join(base, folder, "metadata.json"), encoding="utf-8"))["KPlugin"]
         authors = "; ".join(a["Name"] for a in meta.get("Authors", []))
         photos.append(_photo(root, "plasma-workspace-wallpapers", "plasma", images[0], name=folder,
