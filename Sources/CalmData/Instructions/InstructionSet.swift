@@ -6,6 +6,25 @@ public struct InstructionSetError: Error, CustomStringConvertible {
     public let file: String
     public let message: String
     public var description: String { "\(file): \(message)" }
+
+    /// The bytes of a file, or an error naming it.
+    static func contents(of url: URL) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InstructionSetError(file: url.path, message: "cannot read the file")
+        }
+        return data
+    }
+}
+
+extension JSONValue {
+    /// Parses a whole JSON document; invalid JSON is a file-level error naming `file`.
+    static func parse(_ data: Data, file: URL) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw InstructionSetError(file: file.path, message: "not valid JSON: \(error)")
+        }
+    }
 }
 
 /// Instruction records with the records that were left out on the way (by a reader or a
@@ -67,19 +86,12 @@ extension InstructionSet {
     /// their line (JSONL) or index (JSON list). With `images`, records whose images the
     /// source lacks are skipped too.
     public static func read(_ url: URL, images: ImageSource? = nil) throws -> InstructionSet {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw InstructionSetError(file: url.path, message: "cannot read the file")
-        }
+        let data = try InstructionSetError.contents(of: url)
         let name = url.lastPathComponent
         let bytes = [UInt8](data)
         var set = InstructionSet()
         if bytes.first(where: { !isJSONWhitespace($0) }) == UInt8(ascii: "[") {
-            let list: JSONValue
-            do {
-                list = try JSONDecoder().decode(JSONValue.self, from: data)
-            } catch {
-                throw InstructionSetError(file: url.path, message: "not valid JSON: \(error)")
-            }
+            let list = try JSONValue.parse(data, file: url)
             for (index, item) in (list.arrayValue ?? []).enumerated() {
                 try set.collect(file: name, at: .record(index)) { [try InstructionRecord(json: item)] }
             }
