@@ -27,7 +27,7 @@ final class ConverterCoreTests: XCTestCase {
         let record = try numeric.record(id: "x", image: "x.jpg", score: 6.534)
         XCTAssertEqual(record.metadata, ["task": "scoring", "dataset": "ava", "score": 6.534, "scale": [1.0, 10.0], "level": "good"])
         XCTAssertThrowsError(try numeric.record(id: "x", image: "x.jpg", score: 10.5)) { error in
-            XCTAssertEqual((error as? RecordProblem)?.reason, "score out of range")
+            XCTAssertEqual((error as? RecordProblem)?.reason, "out of range")
         }
         // A built record passes the reader's validation.
         XCTAssertEqual(try InstructionRecord(json: record.json), record)

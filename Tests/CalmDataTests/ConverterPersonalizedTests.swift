@@ -15,7 +15,7 @@ final class ConverterPersonalizedTests: XCTestCase {
         XCTAssertEqual(users(set, split: "train"), ["A3NRW2": 2, "B7XKQ1": 2])
         XCTAssertEqual(users(set, split: "test"), ["A3NRW2": 4, "B7XKQ1": 2])
         XCTAssertEqual(F.skips(set), [
-            "FLICKR-AES_image_labeled_by_each_worker.csv:14 score out of range",
+            "FLICKR-AES_image_labeled_by_each_worker.csv:14 out of range",
             "FLICKR-AES_image_labeled_by_each_worker.csv[user C9ZZT4] too few ratings",
         ])
         let record = try XCTUnwrap(set.records.first { $0.id == "A3NRW2/farm1_103_4.jpg" })

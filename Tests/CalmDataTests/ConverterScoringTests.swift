@@ -44,8 +44,8 @@ final class ConverterScoringTests: XCTestCase {
             XCTAssertEqual(record.metadata["level"], reference[record.id]?["level"], record.id)
         }
         XCTAssertEqual(F.skips(set), [
-            "imgListTrainRegression_BalacingElements.txt:2 score out of range",
-            "imgListTrainRegression_score.txt:4 score out of range",
+            "imgListTrainRegression_BalacingElements.txt:2 out of range",
+            "imgListTrainRegression_score.txt:4 out of range",
             "imgListTrainRegression_score.txt:5 wrong field count",
         ])
         let first = try XCTUnwrap(set.records.first)
@@ -67,7 +67,7 @@ final class ConverterScoringTests: XCTestCase {
     func testTAD66KReadsTheCSVAndReportsEachFaultyLine() throws {
         let set = try TAD66KConverter(annotations: F.url("tad66k/test.csv")).convert()
         try F.assertMatchesReference(set, dataset: "tad66k")
-        XCTAssertEqual(F.skips(set), ["test.csv:5 score out of range", "test.csv:6 bad number", "test.csv:7 wrong field count",
+        XCTAssertEqual(F.skips(set), ["test.csv:5 out of range", "test.csv:6 bad number", "test.csv:7 wrong field count",
                                       "test.csv:8 missing value"])
         XCTAssertEqual(set.skipped[1].description, "test.csv:6: bad number: score is 'abc', not a number")
     }

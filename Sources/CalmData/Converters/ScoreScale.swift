@@ -39,7 +39,7 @@ public struct ScoreScale: Equatable, Sendable, CustomStringConvertible {
     /// Checks that a score is a finite number inside the scale.
     func validate(_ score: Double, _ what: String) throws {
         guard score.isFinite, score >= lowest, score <= highest else {
-            throw RecordProblem("score out of range", "\(what) \(score) is outside \(self)")
+            throw RecordProblem("out of range", "\(what) \(score) is outside \(self)")
         }
     }
 
