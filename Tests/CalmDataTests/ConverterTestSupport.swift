@@ -11,7 +11,7 @@ enum ConverterFixtures {
     /// The reference values written by Scripts/fixtures/converters_expected.py, per dataset and image.
     static func expected(_ dataset: String) throws -> [String: [String: JSONValue]] {
         let data = try Data(contentsOf: url("expected.json"))
-        let all = try JSONDecoder().decode(JSONValue.self, from: data)
+        let all = try JSONValue.parse(data, file: url("expected.json"))
         let entries = try XCTUnwrap(all.objectValue?[dataset]?.objectValue, dataset)
         return entries.compactMapValues(\.objectValue)
     }

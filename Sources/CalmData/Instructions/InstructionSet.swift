@@ -20,9 +20,9 @@ extension JSONValue {
     /// Parses a whole JSON document; invalid JSON is a file-level error naming `file`.
     static func parse(_ data: Data, file: URL) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw InstructionSetError(file: file.path, message: "not valid JSON: \(error)")
+            return try JSONParser.parse(data)
+        } catch let syntax as JSONSyntaxError {
+            throw InstructionSetError(file: file.path, message: "not valid JSON: \(syntax)")
         }
     }
 }
@@ -101,9 +101,9 @@ extension InstructionSet {
                 try set.collect(file: name, at: .line(index + 1)) {
                     let value: JSONValue
                     do {
-                        value = try JSONDecoder().decode(JSONValue.self, from: Data(line))
-                    } catch {
-                        throw RecordProblem("bad JSON", "the line is not a JSON value")
+                        value = try JSONParser.parse(line)
+                    } catch let syntax as JSONSyntaxError {
+                        throw RecordProblem("bad JSON", "\(syntax)")
                     }
                     return [try InstructionRecord(json: value)]
                 }
@@ -120,12 +120,9 @@ extension InstructionSet {
 
     /// Writes records as JSONL, one record per line with sorted keys, atomically.
     public static func write(_ records: [InstructionRecord], to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(url) { file in
             for record in records {
-                try file.write(encoder.encode(record.json))
-                try file.write([UInt8(ascii: "\n")])
+                try file.write(record.json.serialized + [UInt8(ascii: "\n")])
             }
         }
     }
