@@ -59,9 +59,9 @@ public struct PersonalizedSplit: Sendable {
         var ratings: [Rating] = []
         for row in table.rows {
             try parsed.collect(file: table.file.name, at: .line(row.number)) {
-                let parsed = try rating(try table.fields(row.text))
-                try instruction.scale.validate(parsed.score, "score")
-                ratings.append(parsed)
+                let one = try rating(try table.fields(row.text))
+                try instruction.scale.validate(one.score, "score")
+                ratings.append(one)
                 return []
             }
         }

@@ -16,17 +16,6 @@ public struct InstructionSetError: Error, CustomStringConvertible {
     }
 }
 
-extension JSONValue {
-    /// Parses a whole JSON document; invalid JSON is a file-level error naming `file`.
-    static func parse(_ data: Data, file: URL) throws -> JSONValue {
-        do {
-            return try JSONParser.parse(data)
-        } catch let syntax as JSONSyntaxError {
-            throw InstructionSetError(file: file.path, message: "not valid JSON: \(syntax)")
-        }
-    }
-}
-
 /// Instruction records with the records that were left out on the way (by a reader or a
 /// converter), so that every run can say what it dropped and why.
 public struct InstructionSet: Sendable {

@@ -203,6 +203,17 @@ struct JSONParser {
 }
 
 extension JSONValue {
+    /// Parses a whole JSON document; invalid JSON is a file-level error naming `file`.
+    static func parse(_ data: Data, file: URL) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(data)
+        } catch let syntax as JSONSyntaxError {
+            throw InstructionSetError(file: file.path, message: "not valid JSON: \(syntax)")
+        }
+    }
+}
+
+extension JSONValue {
     /// Compact JSON with object keys sorted, so equal values always give equal bytes (the
     /// same bytes as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`).
     /// Floating-point numbers use Swift's shortest round-trip spelling and keep a fraction
