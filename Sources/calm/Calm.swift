@@ -8,6 +8,11 @@ struct Calm: ParsableCommand {
         commandName: "calm",
         abstract: "Train and use comprehensive aesthetic multimodal models.",
         version: version,
-        subcommands: [Doctor.self, Recipes.self, Eval.self]
+        subcommands: [
+            Doctor.self,
+            Recipes.self,
+            Convert.self,
+            Eval.self,
+        ]
     )
 }
