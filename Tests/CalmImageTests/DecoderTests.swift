@@ -38,6 +38,27 @@ final class DecoderTests: XCTestCase {
         }
     }
 
+    /// DCT-scaled decoding keeps the shorter side at least as long as asked, at the smallest
+    /// of the scales 1, 1/2, 1/4, 1/8 (sides rounded up), and approximates block averaging.
+    func testScaledJPEGDecoding() throws {
+        let bytes = try Fixture.bytes("baseline.jpg")  // 50x34
+        let full = try ImageDecoder.decode(bytes, name: "baseline.jpg")
+        for (minimum, width, height, scale) in [(1, 7, 5, 8), (5, 7, 5, 8), (9, 13, 9, 4), (17, 25, 17, 2), (18, 50, 34, 1), (500, 50, 34, 1)] {
+            let image = try ImageDecoder.decode(bytes, name: "baseline.jpg", minimumShorterSide: minimum)
+            XCTAssertEqual([image.width, image.height], [width, height], "minimum \(minimum)")
+            // Pixels whose scale × scale block lies wholly inside the image vs that block's mean.
+            let (whole, wholeRows) = (full.width / scale, full.height / scale)
+            let blockMeans = full.cropped(x: 0, y: 0, width: whole * scale, height: wholeRows * scale)
+                .resized(width: whole, height: wholeRows, filter: .area)
+            let inner = image.cropped(x: 0, y: 0, width: whole, height: wholeRows)
+            let meanDifference = zip(inner.pixels, blockMeans.pixels).map { abs(Double($0) - Double($1)) }
+                .reduce(0, +) / Double(inner.pixels.count)
+            XCTAssertLessThan(meanDifference, 4, "minimum \(minimum)")
+        }
+        let orientedScaled = try ImageDecoder.decode(contentsOf: Fixture.path("orientation-6.jpg"), minimumShorterSide: 9)
+        XCTAssertEqual([orientedScaled.width, orientedScaled.height], [9, 13])
+    }
+
     func testOrientationRemapsCompose() {
         let image = gradientImage(width: 5, height: 3)
         // Turning clockwise (6) then counter-clockwise (8) is the identity; so is mirroring twice.
