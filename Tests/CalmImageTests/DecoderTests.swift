@@ -19,8 +19,12 @@ final class DecoderTests: XCTestCase {
         }
     }
 
-    func testLosslessWebPEqualsTheSourcePattern() throws {
-        XCTAssertEqual(try Fixture.decode("lossless.webp"), try Fixture.decode("pattern.png"))
+    /// Lossless files, with and without (partly transparent) alpha, give the stored colours.
+    func testLosslessFilesEqualTheSourcePattern() throws {
+        let pattern = try Fixture.decode("pattern.png")
+        for name in ["lossless.webp", "alpha.webp", "alpha.png"] {
+            XCTAssertEqual(try Fixture.decode(name), pattern, name)
+        }
     }
 
     /// The orientation fixtures hold identical pixels; only the EXIF tag differs, so each
