@@ -47,5 +47,6 @@ public struct RGBColor: Equatable, Hashable, Sendable {
         self.blue = blue
     }
 
+    /// (0, 0, 0): the default padding.
     public static let black = RGBColor(red: 0, green: 0, blue: 0)
 }
