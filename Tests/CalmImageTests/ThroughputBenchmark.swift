@@ -4,8 +4,11 @@ import XCTest
 
 /// Decode + preprocessing throughput on real photos, one thread, best of three passes;
 /// images/s is counted in this thread's CPU time. Skipped unless
-/// CALM_IMAGE_BENCH_DIR names a folder of JPEGs; run it in release mode:
-///   CALM_IMAGE_BENCH_DIR=/path/to/jpegs swift test -c release --filter ThroughputBenchmark
+/// CALM_IMAGE_BENCH_DIR names a folder of JPEGs; run it in release mode (the test target
+/// uses @testable imports, hence -enable-testing), e.g. on Debian's wallpaper photos:
+///   apt-get download lomiri-wallpapers-16.04 && dpkg-deb -x lomiri-wallpapers-16.04_*.deb /tmp/walls
+///   CALM_IMAGE_BENCH_DIR=/tmp/walls/usr/share/backgrounds \
+///     swift test -c release -Xswiftc -enable-testing --filter ThroughputBenchmark
 final class ThroughputBenchmark: XCTestCase {
     func testDecodeAndResizeThroughput() throws {
         guard let folder = ProcessInfo.processInfo.environment["CALM_IMAGE_BENCH_DIR"] else {
