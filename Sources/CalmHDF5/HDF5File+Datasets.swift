@@ -174,12 +174,14 @@ extension HDF5File {
         try check(write(dataset), path, "cannot write dataset")
     }
 
-    /// The dataset creation property list for chunking and compression.
+    /// The dataset creation property list: chunking, compression, no timestamps.
     private func creationList(_ path: String, shape: [Int], options: HDF5DatasetOptions) throws -> hid_t {
         let dcpl = H5Pcreate(calm_h5p_dataset_create())
         try check(dcpl, path, "cannot create dataset property list")
-        guard options.chunks != nil || options.gzipLevel != nil else { return dcpl }
         do {
+            // No modification times: the same content gives the same bytes (stable checksums).
+            try check(H5Pset_obj_track_times(dcpl, false), path, "cannot turn off time tracking")
+            guard options.chunks != nil || options.gzipLevel != nil else { return dcpl }
             let chunks = options.chunks ?? shape.map { max($0, 1) }
             guard !shape.isEmpty, chunks.count == shape.count, chunks.allSatisfy({ $0 > 0 }) else {
                 throw fail(path, "chunk shape \(chunks) does not fit dataset shape \(shape)")

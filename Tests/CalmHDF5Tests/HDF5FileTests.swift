@@ -65,6 +65,21 @@ final class HDF5FileTests: XCTestCase {
         }
     }
 
+    func testSameContentGivesSameBytes() throws {
+        func write(_ name: String) throws -> Data {
+            let path = folder + "/" + name
+            try AtomicFile.writeHDF5(to: path) { file in
+                try file.write([Int32(1), 2, 3], shape: [3], to: "deep/inner/numbers")
+                try file.write(strings: ["a", "b"], to: "names")
+                try file.createGroup("other/group")
+            }
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        let first = try write("first.h5")
+        Thread.sleep(forTimeInterval: 1.1)  // timestamps, were any stored, would now differ
+        XCTAssertEqual(first, try write("second.h5"))
+    }
+
     func testAtomicWriteKeepsOldFileWhenWritingFails() throws {
         let path = try makeSampleFile()
         struct Interrupted: Error {}
