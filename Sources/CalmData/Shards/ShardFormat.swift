@@ -18,7 +18,7 @@ public enum ShardFormat {
     }
 }
 
-/// How images are stored in shards.
+/// How images are stored in shards; written as "encoded" or "fixed-<S>" in manifests and shard attributes.
 public enum ShardLayout: Codable, Equatable, Sendable, CustomStringConvertible {
     /// The original file bytes (PNG, JPEG, WebP), decoded when read.
     case encoded
@@ -28,8 +28,25 @@ public enum ShardLayout: Codable, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .encoded: return "encoded"
-        case .fixed(let size): return "fixed \(size)x\(size)"
+        case .fixed(let size): return "fixed-\(size)"
         }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if text == "encoded" {
+            self = .encoded
+        } else if text.hasPrefix("fixed-"), let size = Int(text.dropFirst(6)), size > 0 {
+            self = .fixed(size: size)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown shard layout '\(text)'")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }
 
