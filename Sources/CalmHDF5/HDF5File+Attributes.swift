@@ -107,8 +107,6 @@ extension HDF5File {
         }
         var buffer = [UInt8](repeating: 0, count: H5Tget_size(fileType))
         try check(buffer.withUnsafeMutableBytes { H5Aread(attribute, fileType, $0.baseAddress) }, place, "cannot read attribute")
-        var text = buffer.prefix { $0 != 0 }
-        if H5Tget_strpad(fileType) == H5T_STR_SPACEPAD { while text.last == 0x20 { text.removeLast() } }
-        return String(decoding: text, as: UTF8.self)
+        return fixedString(buffer[...], type: fileType)
     }
 }

@@ -119,12 +119,7 @@ extension HDF5File {
             let status = buffer.withUnsafeMutableBytes {
                 H5Dread(dataset, fileType, memorySpace, fileSpace, hid_t(H5P_DEFAULT), $0.baseAddress)
             }
-            let padded = H5Tget_strpad(fileType) == H5T_STR_SPACEPAD
-            let strings = (0..<count).map { index -> String in
-                var slot = buffer[index * width ..< (index + 1) * width].prefix { $0 != 0 }
-                if padded { while slot.last == 0x20 { slot.removeLast() } }
-                return String(decoding: slot, as: UTF8.self)
-            }
+            let strings = (0..<count).map { fixedString(buffer[$0 * width ..< ($0 + 1) * width], type: fileType) }
             return (status, strings)
         }
     }
@@ -244,6 +239,13 @@ extension HDF5File {
         try check(H5Sget_simple_extent_dims(space, &dims, nil), path, "cannot read dataspace extents")
         return dims.map { Int($0) }
     }
+}
+
+/// The text of one fixed-length string slot: up to the first NUL, trailing pad spaces removed.
+func fixedString(_ slot: ArraySlice<UInt8>, type: hid_t) -> String {
+    var text = slot.prefix { $0 != 0 }
+    if H5Tget_strpad(type) == H5T_STR_SPACEPAD { while text.last == 0x20 { text.removeLast() } }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// Runs `body` with NUL-terminated copies of `strings`, valid for the call.

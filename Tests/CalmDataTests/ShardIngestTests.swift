@@ -106,6 +106,17 @@ final class ShardIngestTests: XCTestCase {
         }
     }
 
+    func testListFileEntriesAreRelativeToTheList() throws {
+        let list = source + "/list.txt"
+        try "# chosen photos\nd.jpg\n\n\(source)/nested/b.png\nmissing.png\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let report = try ShardIngest.run(IngestOptions(source: list, output: output))
+        XCTAssertEqual(report.images, 2)
+        XCTAssertEqual(report.skipped.map(\.path), [source + "/missing.png"])
+        XCTAssertTrue(report.skipped[0].reason.contains("cannot read file"))
+        let shards = try ShardSet(folder: output)
+        XCTAssertEqual(try (0..<2).map { try shards.sample(shard: 0, row: $0).id }, ["d.jpg", source + "/nested/b.png"])
+    }
+
     func testMalformedLabelFilesNameTheLine() throws {
         let cases: [(String, String)] = [
             ("a.png,1\nb.png,x\n", ":2: a value is not a number"),

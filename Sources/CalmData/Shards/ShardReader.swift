@@ -81,7 +81,7 @@ public final class ShardReader<Output> {
 
     /// The position of the next batch.
     public var position: ShardReaderPosition {
-        let (epoch, cursor) = pipeline.nextIndex.quotientAndRemainder(dividingBy: pipeline.epochLength)
+        let (epoch, cursor) = pipeline.consumed.quotientAndRemainder(dividingBy: pipeline.epochLength)
         return ShardReaderPosition(epoch: epoch, cursor: cursor, seed: pipeline.options.seed,
                                    shuffleBuffer: pipeline.options.shuffleBuffer, dataFingerprint: fingerprint)
     }
@@ -104,7 +104,7 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
 
     private let condition = NSCondition()
     /// Stream index of the next record to hand to the consumer (guarded by `condition`).
-    private(set) var nextIndex: Int
+    private var nextIndex: Int
     private var nextClaim: Int
     private var results: [Int: Result<Output, Error>] = [:]
     private var orders: [Int: ShardSampleOrder] = [:]
@@ -136,6 +136,13 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         running.wait()
+    }
+
+    /// Records handed to the consumer so far (as a stream index).
+    var consumed: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return nextIndex
     }
 
     func takeBatch() throws -> [Output]? {
