@@ -34,14 +34,24 @@ func benchmarkDataReader() {
                 if random.below(2) == 1 { image = image.flippedHorizontally() }
                 return image.normalizedCHW()
             }
-            let start = Date()
+            let start = Date(), startCPU = processCPUSeconds()
             var count = 0
             while let batch = try reader.next() { count += batch.count }
-            let seconds = Date().timeIntervalSince(start)
-            print(String(format: "data reader: %d images, decode+resize 256+crop 224+flip+normalize, %d worker%@: %.2f s, %.1f images/s",
-                         count, workers, workers == 1 ? "" : "s", seconds, Double(count) / seconds))
+            let seconds = Date().timeIntervalSince(start), cpu = processCPUSeconds() - startCPU
+            // CPU time per image does not depend on what else the machine runs; wall-clock rate does.
+            print(String(format: "data reader: %d images, decode+resize 256+crop 224+flip+normalize, %d worker%@: %.2f s, "
+                         + "%.1f images/s, %.1f ms CPU per image", count, workers, workers == 1 ? "" : "s", seconds,
+                         Double(count) / seconds, 1000 * cpu / Double(count)))
         }
     } catch {
         print("data reader: failed: \(error)")
     }
+}
+
+/// User plus system CPU time of this process so far.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
