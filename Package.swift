@@ -39,9 +39,15 @@ let package = Package(
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
+        // Training: recipes, stages, checkpoints, the training loop.
+        .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // Evaluation: scoring and commenting metrics.
+        .target(name: "CalmEval"),
+
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData",
+            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmTraining", "CalmEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
@@ -52,7 +58,9 @@ let package = Package(
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

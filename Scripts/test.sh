@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, and runs the whole suite.
+# The test command: installs what is missing, builds, and runs the whole suite (XCTest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
 swift build --build-tests
-swift test --skip-build "$@"
+log=$(mktemp)
+status=0
+swift test --skip-build --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line, whatever the runner printed last.
+summary=$(grep -E "Executed [0-9]+ tests?, with" "$log" | tail -n 1 || true)
+executed=$(grep -oE "Executed [0-9]+" <<<"$summary" | grep -oE "[0-9]+" || true)
+failed=$(grep -oE "[0-9]+ failures?" <<<"$summary" | grep -oE "[0-9]+" || echo 0)
+skipped=$(grep -oE "[0-9]+ tests? skipped" <<<"$summary" | grep -oE "^[0-9]+" || echo 0)
+rm -f "$log"
+if [ -n "$summary" ]; then
+    echo "tests: $((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
+exit "$status"
