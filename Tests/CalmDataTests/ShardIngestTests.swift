@@ -117,6 +117,20 @@ final class ShardIngestTests: XCTestCase {
         XCTAssertEqual(try (0..<2).map { try shards.sample(shard: 0, row: $0).id }, ["d.jpg", source + "/nested/b.png"])
     }
 
+    func testIngestCommandReportsAndResumes() throws {
+        guard let first = try runCalm(["ingest", source, "--output", output, "--shard-size", "2"]) else {
+            throw XCTSkip("calm is not built next to the tests; run `swift build` first")
+        }
+        XCTAssertEqual(first.status, 0, first.output)
+        XCTAssertTrue(first.output.contains("ingest: 5 images in 3 shards, 2 skipped -> \(output)"), first.output)
+        XCTAssertTrue(first.output.contains("skipped \(source)/broken.jpg: cannot decode"), first.output)
+        let again = try XCTUnwrap(runCalm(["ingest", source, "--output", output, "--shard-size", "2"]))
+        XCTAssertTrue(again.output.contains("(3 kept from an earlier run)"), again.output)
+        let missing = try XCTUnwrap(runCalm(["ingest", folder + "/none", "--output", output]))
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.output.contains("\(folder)/none: no such file or folder"), missing.output)
+    }
+
     func testMalformedLabelFilesNameTheLine() throws {
         let cases: [(String, String)] = [
             ("a.png,1\nb.png,x\n", ":2: a value is not a number"),
