@@ -1,0 +1,8 @@
+import XCTest
+@testable import CalmData
+
+final class CalmDataSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertNotNil(CalmData.self as Any.Type)
+    }
+}
