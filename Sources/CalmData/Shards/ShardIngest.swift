@@ -140,7 +140,7 @@ public enum ShardIngest {
             label = found
         }
         guard let data = FileManager.default.contents(atPath: source.path) else { throw ShardError(source.path, "cannot read file") }
-        return ShardSample(id: source.id, image: try layout.prepare([UInt8](data), name: source.path), label: label)
+        return ShardSample(id: source.id, image: try layout.prepare([UInt8](data), name: source.id), label: label)
     }
 
     /// The manifest, report and source cursor of an earlier run into `output`, keeping only the
