@@ -7,14 +7,15 @@ final class KernelTests: XCTestCase {
     private var rng = RandomGenerator(seed: 11)
     // Lower the threading threshold so modest tensors take the multi-threaded paths.
     private let large = 4001
-    private var savedThreshold = 0
+    private var savedThresholds = (0, 0)
 
     override func setUp() {
-        savedThreshold = Parallel.minimumElements
+        savedThresholds = (Parallel.minimumElements, Parallel.minimumGemmWork)
         Parallel.minimumElements = 1000
+        Parallel.minimumGemmWork = 1000
     }
 
-    override func tearDown() { Parallel.minimumElements = savedThreshold }
+    override func tearDown() { (Parallel.minimumElements, Parallel.minimumGemmWork) = savedThresholds }
 
     private func assertClose(_ a: [Double], _ b: [Double], _ tolerance: Double, _ message: String,
                              file: StaticString = #filePath, line: UInt = #line) {
@@ -99,6 +100,7 @@ final class KernelTests: XCTestCase {
             ([3, 4], [4, 5], false, false), ([3, 4], [4, 5], true, false), ([3, 4], [4, 5], false, true),
             ([3, 4], [4, 5], true, true), ([2, 3, 4], [4, 5], false, false), ([2, 3, 4], [2, 4, 5], true, true),
             ([2, 1, 3, 4], [3, 4, 2], false, false), ([1, 4], [4, 1], false, false),
+            ([6, 9, 10], [6, 10, 11], false, true),  // batch·m·n·k above minimumGemmWork: one gemm per core
         ]
         for dtype in [DType.float32, .float64] {
             for (sa, sb, ta, tb) in cases {
