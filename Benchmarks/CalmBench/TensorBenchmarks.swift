@@ -1,3 +1,4 @@
+import CalmAutograd
 import CalmTensor
 import COpenBLAS
 
@@ -28,6 +29,29 @@ let matmulBenchmark = Benchmark(name: "matmul") {
                                        value: flop / apiT / 1e9, baseline: flop / raw / 1e9, baselineName: "cblas"))
         }
     }
+    // Attention-sized batches: 32 products of 64×64 by 64×64 against a loop of raw calls.
+    let (batch, d) = (32, 64)
+    let qa = Tensor.normal([batch, d, d], using: &rng), kb = Tensor.normal([batch, d, d], using: &rng)
+    let out = Tensor.zeros([batch, d, d])
+    let flop = 2 * Double(batch * d * d * d)
+    for threads in [1, 2] {
+        BLAS.threads = threads
+        let saved = Parallel.maxThreads
+        Parallel.maxThreads = threads
+        let t = secondsPerCall(repeats: 50, [
+            {
+                for i in 0..<batch {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(d), Int32(d), 1,
+                                qa.pointer(as: Float.self) + i * d * d, Int32(d), kb.pointer(as: Float.self) + i * d * d, Int32(d),
+                                0, out.pointer(as: Float.self) + i * d * d, Int32(d))
+                }
+            },
+            { _ = qa.matmul(kb) },
+        ])
+        Parallel.maxThreads = saved
+        results.append(BenchResult(name: "bmm Tensor.matmul", threads: threads, size: "\(batch)×\(d)³", unit: "GFLOP/s",
+                                   value: flop / t[1] / 1e9, baseline: flop / t[0] / 1e9, baselineName: "cblas loop"))
+    }
     BLAS.threads = 1
     return results
 }
@@ -56,4 +80,18 @@ let elementwiseBenchmark = Benchmark(name: "elementwise") {
         }
     }
     return results
+}
+
+/// Fixed cost of one op on a tiny tensor (allocation, layout, dispatch), in microseconds,
+/// through the tensor API and through autodiff with recording on.
+let overheadBenchmark = Benchmark(name: "overhead") {
+    let a = Tensor.ones([64]), b = Tensor.ones([64])
+    let va = Variable.parameter(a, name: "a"), vb = Variable(b)
+    let calls = 2000
+    let t = secondsPerCall(repeats: 5, [
+        { for _ in 0..<calls { _ = a + b } },
+        { for _ in 0..<calls { _ = va + vb } },
+    ])
+    return [BenchResult(name: "add [64] Tensor", threads: 1, size: "64 f32", unit: "µs/op", value: t[0] / Double(calls) * 1e6),
+            BenchResult(name: "add [64] Variable (recorded)", threads: 1, size: "64 f32", unit: "µs/op", value: t[1] / Double(calls) * 1e6)]
 }
