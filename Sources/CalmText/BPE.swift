@@ -74,33 +74,71 @@ public final class BPE: @unchecked Sendable {
         for id in ids { out.append(Int(id)) }
     }
 
-    /// The merge loop of one word (GPT-2's: merge every occurrence of the best pair, repeat).
+    /// The merge loop of one word, O(n log n) as in HF: a min-heap of (rank, position) over
+    /// adjacent pairs and a linked list of symbols. The lowest rank merges first, the leftmost
+    /// among equals; stale heap entries are skipped. Since a merged token's own pairs always
+    /// rank after the merge that made it, this equals GPT-2's "merge all occurrences" loop.
     private func merge(_ word: [UInt8]) -> [Int32] {
         if ignoreMerges, let id = vocab[ByteLevel.encode(word)] { return [Int32(id)] }
         var symbols = word.compactMap { byteIds[Int($0)] >= 0 ? byteIds[Int($0)] : nil }
-        while symbols.count > 1 {
-            var best = UInt64.max, left: Int32 = 0, right: Int32 = 0
-            for i in 0..<(symbols.count - 1) {
-                if let m = mergeTable[UInt64(UInt32(symbols[i])) << 32 | UInt64(UInt32(symbols[i + 1]))], m < best {
-                    (best, left, right) = (m, symbols[i], symbols[i + 1])
-                }
-            }
-            guard best != UInt64.max else { break }
-            let merged = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
-            var next = [Int32]()
-            next.reserveCapacity(symbols.count)
-            var i = 0
-            while i < symbols.count {
-                if i + 1 < symbols.count && symbols[i] == left && symbols[i + 1] == right {
-                    next.append(merged)
-                    i += 2
-                } else {
-                    next.append(symbols[i])
-                    i += 1
-                }
-            }
-            symbols = next
+        guard symbols.count > 1 else { return symbols }
+        let n = symbols.count
+        var next = Array(1...n), previous = Array(-1..<(n - 1))  // next == n: end of word
+        var heap = MinHeap()
+        func rankedPair(at i: Int) -> UInt64? {
+            guard next[i] < n else { return nil }
+            return mergeTable[UInt64(UInt32(symbols[i])) << 32 | UInt64(UInt32(symbols[next[i]]))]
         }
-        return symbols
+        func push(_ i: Int) {
+            if let m = rankedPair(at: i) { heap.push((m >> 32) << 32 | UInt64(i)) }
+        }
+        for i in 0..<(n - 1) { push(i) }
+        while let top = heap.pop() {
+            let i = Int(top & 0xFFFF_FFFF)
+            guard symbols[i] >= 0, let m = rankedPair(at: i), m >> 32 == top >> 32 else { continue }
+            let j = next[i]
+            symbols[i] = Int32(truncatingIfNeeded: m & 0xFFFF_FFFF)
+            symbols[j] = -1
+            next[i] = next[j]
+            if next[j] < n { previous[next[j]] = i }
+            if previous[i] >= 0 { push(previous[i]) }
+            push(i)
+        }
+        return symbols.filter { $0 >= 0 }
+    }
+}
+
+/// A binary min-heap of packed (rank << 32 | position) keys.
+private struct MinHeap {
+    private var items = [UInt64]()
+
+    mutating func push(_ item: UInt64) {
+        items.append(item)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i] < items[parent] else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> UInt64? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let left = 2 * i + 1, right = left + 1
+                var smallest = i
+                if left < items.count && items[left] < items[smallest] { smallest = left }
+                if right < items.count && items[right] < items[smallest] { smallest = right }
+                guard smallest != i else { break }
+                items.swapAt(i, smallest)
+                i = smallest
+            }
+        }
+        return top
     }
 }
