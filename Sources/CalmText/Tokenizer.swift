@@ -116,7 +116,7 @@ public final class Tokenizer: @unchecked Sendable {
             } else if id >= 0 && id < tokenBytes.count {
                 bytes += tokenBytes[id]
             } else {
-                throw TokenizerError.invalid("id", "token id \(id) is outside the vocabulary (size \(vocabularySize))")
+                throw CalmTextError.invalid("id", "token id \(id) is outside the vocabulary (size \(vocabularySize))")
             }
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -48,7 +48,7 @@ final class BPETrainerTests: XCTestCase {
 
     func testTooSmallVocabularyIsAnError() {
         XCTAssertThrowsError(try BPETrainer(vocabularySize: 100).train(["x"])) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "vocabularySize")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "vocabularySize")
         }
     }
 

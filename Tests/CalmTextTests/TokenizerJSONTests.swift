@@ -55,7 +55,7 @@ final class TokenizerJSONTests: XCTestCase {
         ]
         for (key, edit) in cases {
             XCTAssertThrowsError(try load(tiny(edit)), key) { error in
-                let error = error as? TokenizerError
+                let error = error as? CalmTextError
                 XCTAssertEqual(error?.key, key)
                 XCTAssertTrue(error?.file?.hasSuffix("tokenizer.json") == true, "\(String(describing: error))")
             }
@@ -64,16 +64,16 @@ final class TokenizerJSONTests: XCTestCase {
 
     func testNotJSONIsAnError() throws {
         XCTAssertThrowsError(try Tokenizer(huggingFaceJSON: Data("{model".utf8))) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "(json)")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "(json)")
         }
         XCTAssertThrowsError(try Tokenizer.load(path: "/nonexistent/tokenizer.json")) {
-            XCTAssertEqual(($0 as? TokenizerError)?.file, "/nonexistent/tokenizer.json")
+            XCTAssertEqual(($0 as? CalmTextError)?.file, "/nonexistent/tokenizer.json")
         }
     }
 
     func testDecodeRejectsUnknownIds() {
         XCTAssertThrowsError(try Fixtures.smolLM2.decode([1, 49_152])) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "id")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "id")
         }
         XCTAssertEqual(try Fixtures.smolLM2.decode([1, 28120, 2], skipSpecialTokens: true), try Fixtures.smolLM2.decode([28120]))
     }
