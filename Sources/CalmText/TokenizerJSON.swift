@@ -105,6 +105,8 @@ extension Tokenizer {
         var sawByteLevel = false
         func add(_ json: JSONReader) throws {
             let type = try json.string("type")
+            // ByteLevel maps bytes to characters, so nothing may split after it.
+            if sawByteLevel && type != "Sequence" { throw CalmTextError.unsupported(json.path("type"), "\(type) after ByteLevel") }
             switch type {
             case "Sequence":
                 for (i, entry) in try json.array("pretokenizers").enumerated() {
@@ -112,7 +114,7 @@ extension Tokenizer {
                 }
             case "ByteLevel":
                 if try json.bool("add_prefix_space", default: false) {
-                    // HF prefixes every piece present at this step; we support it only as the first step.
+                    // HF prefixes every piece present at this step; we support it only as the sole step.
                     guard result.steps.isEmpty else { throw CalmTextError.unsupported(json.path("add_prefix_space"), "true after other steps") }
                     result.addPrefixSpace = true
                 }
@@ -156,7 +158,10 @@ extension Tokenizer {
         }
         let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
                                         "trim_offsets": true, "use_regex": regexInByteLevel]
-        if preTokenizer.addPrefixSpace { steps.insert(byteLevel, at: 0) } else { steps.append(byteLevel) }
+        guard !(preTokenizer.addPrefixSpace && !remaining.isEmpty) else {
+            throw CalmTextError.unsupported("pre_tokenizer", "a prefix space with steps before ByteLevel")
+        }
+        steps.append(byteLevel)
         let model: [String: Any] = [
             "type": "BPE", "dropout": NSNull(), "unk_token": model.unknownId.map { self.model.tokens[$0] } ?? NSNull(),
             "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,

@@ -44,6 +44,10 @@ final class TokenizerJSONTests: XCTestCase {
             ("pre_tokenizer.type", { $0["pre_tokenizer"] = ["type": "Whitespace"] }),
             ("pre_tokenizer.pattern.Regex", { $0["pre_tokenizer"] = ["type": "Split", "pattern": ["Regex": "\\w+"], "behavior": "Isolated"] }),
             ("pre_tokenizer.type", { $0["pre_tokenizer"] = ["type": "Digits", "individual_digits": true] }),
+            ("pre_tokenizer.pretokenizers[1].type", { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [
+                ["type": "ByteLevel"], ["type": "Digits"]]] }),
+            ("pre_tokenizer.pretokenizers[1].add_prefix_space", { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [
+                ["type": "Digits"], ["type": "ByteLevel", "add_prefix_space": true]]] }),
             ("added_tokens[0].lstrip", { $0["added_tokens"] = [["id": 3, "content": "<s>", "lstrip": true]] }),
             ("added_tokens[0].id", { $0["added_tokens"] = [["content": "<s>"]] }),
             ("model.type", setModel("type", "WordPiece")),
