@@ -156,12 +156,11 @@ extension Tokenizer {
                 steps.append(["type": "Split", "pattern": ["Regex": pattern.regex], "behavior": "Isolated", "invert": false])
             }
         }
-        let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
-                                        "trim_offsets": true, "use_regex": regexInByteLevel]
-        guard !(preTokenizer.addPrefixSpace && !remaining.isEmpty) else {
+        if preTokenizer.addPrefixSpace && !remaining.isEmpty {
             throw CalmTextError.unsupported("pre_tokenizer", "a prefix space with steps before ByteLevel")
         }
-        steps.append(byteLevel)
+        steps.append(["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
+                      "trim_offsets": true, "use_regex": regexInByteLevel])
         let model: [String: Any] = [
             "type": "BPE", "dropout": NSNull(), "unk_token": model.unknownId.map { self.model.tokens[$0] } ?? NSNull(),
             "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
@@ -185,7 +184,8 @@ extension Tokenizer {
 
     /// Writes tokenizer.json atomically (temporary file, then rename).
     public func save(huggingFaceJSON url: URL) throws {
-        do { try huggingFaceJSON().write(to: url, options: .atomic) } catch {
+        let data = try huggingFaceJSON()
+        do { try data.write(to: url, options: .atomic) } catch {
             throw CalmTextError(file: url.path, key: "file", message: "cannot write: \(error.localizedDescription)")
         }
     }
