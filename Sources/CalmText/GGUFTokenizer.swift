@@ -7,7 +7,8 @@ extension Tokenizer {
 
     /// The byte-level BPE tokenizer (`tokenizer.ggml.model` = gpt2) stored in a GGUF file.
     /// Control and user-defined tokens (token_type 3 and 4) become added tokens, control
-    /// ones special, as llama.cpp matches them.
+    /// ones special, as llama.cpp matches them. Without `tokenizer.ggml.pre` the GPT-2 regex
+    /// is used (llama.cpp would fall back to its own "default" split instead).
     public convenience init(gguf: GGUFFile) throws {
         func fail(_ key: String, _ message: String) -> CalmTextError {
             CalmTextError(file: gguf.url.path, key: key, message: message)
