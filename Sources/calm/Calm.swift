@@ -14,6 +14,7 @@ struct Calm: ParsableCommand {
             Ingest.self,
             Convert.self,
             Eval.self,
+            Tokenize.self,
         ]
     )
 }
