@@ -8,6 +8,6 @@ struct Calm: ParsableCommand {
         commandName: "calm",
         abstract: "Train and use comprehensive aesthetic multimodal models.",
         version: version,
-        subcommands: [Doctor.self]
+        subcommands: [Doctor.self, Attributes.self]
     )
 }
