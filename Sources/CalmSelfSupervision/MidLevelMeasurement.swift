@@ -16,7 +16,7 @@ public struct MidLevelMeasurement: Equatable, Sendable {
     /// Horizon tilt in degrees, positive counter-clockwise (a line rising to the right): the
     /// dominant orientation of strong edges modulo 90°, from the magnitude²-weighted mean of
     /// `exp(4iθ)` over Sobel gradient angles θ of the strongest 10 % of pixels (the fourfold
-    /// angle makes horizontal and vertical lines agree). In (−45, 45].
+    /// angle makes horizontal and vertical lines agree), after a σ = 1 px Gaussian blur. In (−45, 45].
     public var tilt: Double
     /// How strongly the edges agree on that orientation: `|Σ w·exp(4iθ)| / Σ w`, in [0, 1].
     public var lineCoherence: Double
@@ -46,7 +46,10 @@ public struct MidLevelMeasurement: Equatable, Sendable {
         let (gx, gy) = image.luma.sobel()
         let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
         clutter = Double(magnitudes.filter { $0 > 0.05 }.count) / Double(max(1, magnitudes.count))
-        (tilt, lineCoherence) = dominantTilt(gx: gx, gy: gy, magnitudes: magnitudes)
+        // Sobel angles are biased towards the axes on one-pixel-wide edges; a σ = 1 px blur first
+        // widens them enough for sub-degree orientation.
+        let (sx, sy) = image.luma.gaussianBlurred(sigma: 1).sobel()
+        (tilt, lineCoherence) = dominantTilt(gx: sx, gy: sy)
         depthOfField = subjectSharpnessRatio(image.luma, saliency: saliency.map)
     }
 }
@@ -77,7 +80,8 @@ func weightBalance(_ map: Plane) -> (horizontal: Double, vertical: Double) {
             top + bottom > 0 ? (bottom - top) / (bottom + top) : 0)
 }
 
-func dominantTilt(gx: Plane, gy: Plane, magnitudes: [Float]) -> (degrees: Double, coherence: Double) {
+func dominantTilt(gx: Plane, gy: Plane) -> (degrees: Double, coherence: Double) {
+    let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
     let sorted = magnitudes.sorted()
     guard let top = sorted.last, top > 1e-4 else { return (0, 0) }
     let threshold = max(sorted[Int(Double(sorted.count - 1) * 0.9)], top * 0.05)
