@@ -85,14 +85,13 @@ public enum ImageEdit: Equatable, Sendable {
 }
 
 /// The crop window of `.subjectCrop`: `fraction` of each side, vertically centred on the
-/// subject, with the subject centroid on the window's left edge when there is room to its
-/// right, else on its right edge (clamped inside the image).
+/// subject, with the subject centroid on the window's left or right edge, whichever keeps more of
+/// the window inside the image; the window is then shifted inside the image if it must be.
 public func subjectCutRect(for image: RGBImage, fraction: Double) -> (x: Int, y: Int, width: Int, height: Int) {
-    let working = WorkingImage(image)
-    let centroid = SaliencyMap(luma: working.luma).centroid
+    let centroid = SaliencyMap(luma: WorkingImage(image).luma).centroid
     let width = max(1, Int(Double(image.width) * fraction)), height = max(1, Int(Double(image.height) * fraction))
     let cx = Int(centroid.x * Double(image.width)), cy = Int(centroid.y * Double(image.height))
-    let x = cx + width <= image.width ? cx : cx - width
+    let x = cx + width - image.width <= width - cx ? cx : cx - width
     let y = cy - height / 2
     return (min(max(x, 0), image.width - width), min(max(y, 0), image.height - height), width, height)
 }
