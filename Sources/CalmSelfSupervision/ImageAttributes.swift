@@ -54,10 +54,10 @@ public struct ImageAttributes: Sendable {
         case .exposure: return [0.2, 0.35, 0.55, 0.7]
         case .highlights: return [0.005, 0.05]
         case .shadows: return [0.005, 0.05]
-        case .contrast: return [0.16, 0.26]
+        case .contrast: return [0.14, 0.23]
         case .saturation: return [0.25, 0.5]
         case .colourfulness: return [15, 33, 59]
-        case .sharpness: return [100, 400, 1500]
+        case .sharpness: return [200, 700, 2500]
         case .noise: return [2, 5]
         case .temperature: return [4000, 5500, 7500]
         case .tint: return [-0.03, 0.03]
@@ -66,7 +66,7 @@ public struct ImageAttributes: Sendable {
         case .tilt: return [1.5, 4]
         case .depthOfField: return [0.5, 1.5]
         case .horizontalBalance, .verticalBalance: return [-0.12, 0.12]
-        case .clutter: return [0.08, 0.2]
+        case .clutter: return [0.08, 0.25]
         case .preference, .edit, .editStrength: return []
         }
     }

@@ -38,6 +38,7 @@ public struct LowLevelMeasurement: Equatable, Sendable {
         var sumY = 0.0, sumY2 = 0.0, highlights = 0.0, shadows = 0.0, saturation = 0.0, saturated = 0.0
         var sumR = 0.0, sumG = 0.0, sumB = 0.0, sumLinear = (0.0, 0.0, 0.0)
         var sumRG = 0.0, sumRG2 = 0.0, sumYB = 0.0, sumYB2 = 0.0
+        let pixels = image.image.pixels
         for y in y0..<y1 {
             for x in x0..<x1 {
                 let r = Double(image.red[x, y]), g = Double(image.green[x, y]), b = Double(image.blue[x, y])
@@ -48,7 +49,10 @@ public struct LowLevelMeasurement: Equatable, Sendable {
                 let high = max(r, g, b)
                 if high > 0 { saturation += (high - min(r, g, b)) / high; saturated += 1 }
                 sumR += r; sumG += g; sumB += b
-                sumLinear.0 += srgbToLinear(r); sumLinear.1 += srgbToLinear(g); sumLinear.2 += srgbToLinear(b)
+                let p = (y * image.width + x) * 3
+                sumLinear.0 += linearTable[Int(pixels[p])]
+                sumLinear.1 += linearTable[Int(pixels[p + 1])]
+                sumLinear.2 += linearTable[Int(pixels[p + 2])]
                 let rg = 255 * (r - g), yb = 255 * ((r + g) / 2 - b)
                 sumRG += rg; sumRG2 += rg * rg; sumYB += yb; sumYB2 += yb * yb
             }
@@ -71,6 +75,9 @@ public struct LowLevelMeasurement: Equatable, Sendable {
 @inlinable func srgbToLinear(_ v: Double) -> Double {
     v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
 }
+
+/// `srgbToLinear` of each 8-bit value.
+let linearTable: [Double] = (0..<256).map { srgbToLinear(Double($0) / 255) }
 
 /// McCamy's CCT of a linear sRGB colour (see `LowLevelMeasurement.temperature`).
 func mcCamyTemperature(red: Double, green: Double, blue: Double) -> Double {

@@ -82,9 +82,8 @@ func weightBalance(_ map: Plane) -> (horizontal: Double, vertical: Double) {
 
 func dominantTilt(gx: Plane, gy: Plane) -> (degrees: Double, coherence: Double) {
     let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
-    let sorted = magnitudes.sorted()
-    guard let top = sorted.last, top > 1e-4 else { return (0, 0) }
-    let threshold = max(sorted[Int(Double(sorted.count - 1) * 0.9)], top * 0.05)
+    guard let top = magnitudes.max(), top > 1e-4 else { return (0, 0) }
+    let threshold = max(quantile(magnitudes, 0.9, upTo: top), top * 0.05)
     var sumSin = 0.0, sumCos = 0.0, total = 0.0
     for i in 0..<magnitudes.count where magnitudes[i] >= threshold {
         let w = Double(magnitudes[i] * magnitudes[i])
@@ -97,6 +96,21 @@ func dominantTilt(gx: Plane, gy: Plane) -> (degrees: Double, coherence: Double) 
     }
     let degrees = -atan2(sumSin, sumCos) / 4 * 180 / Double.pi
     return (degrees == -45 ? 45 : degrees, total > 0 ? hypot(sumSin, sumCos) / total : 0)
+}
+
+/// The `q`-quantile of non-negative values at most `top`, to 1/1024 of `top`, from a histogram
+/// (a full sort of every pixel's magnitude would dominate the cost of the measurement).
+func quantile(_ values: [Float], _ q: Double, upTo top: Float) -> Float {
+    let bins = 1024
+    var histogram = [Int](repeating: 0, count: bins)
+    for v in values { histogram[min(Int(v / top * Float(bins)), bins - 1)] += 1 }
+    let rank = Int(q * Double(values.count - 1))
+    var seen = 0
+    for (bin, count) in histogram.enumerated() {
+        seen += count
+        if seen > rank { return top * Float(bin) / Float(bins) }
+    }
+    return top
 }
 
 func subjectSharpnessRatio(_ luma: Plane, saliency: Plane) -> Double {
