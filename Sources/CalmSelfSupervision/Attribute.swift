@@ -8,7 +8,7 @@ public enum Scale: String, CaseIterable, Codable, Sendable {
 /// target or a parsed answer gives one level name per attribute.
 public enum Attribute: String, CaseIterable, Codable, Sendable {
     // Low scale: pixels.
-    case exposure, highlights, shadows, contrast, saturation, colourfulness, sharpness, noise, temperature, tint
+    case exposure, highlights, shadows, contrast, saturation, colourfulness, sharpness, noise, temperature, tint, brightestRegion
     // Middle scale: composition.
     case placement, symmetry, tilt, depthOfField, horizontalBalance, verticalBalance, clutter
     // High scale: judgements on an image pair (an image and a controlled edit of it).
@@ -17,7 +17,7 @@ public enum Attribute: String, CaseIterable, Codable, Sendable {
     public var scale: Scale {
         switch self {
         case .exposure, .highlights, .shadows, .contrast, .saturation, .colourfulness, .sharpness, .noise,
-             .temperature, .tint: return .low
+             .temperature, .tint, .brightestRegion: return .low
         case .placement, .symmetry, .tilt, .depthOfField, .horizontalBalance, .verticalBalance, .clutter: return .middle
         case .preference, .edit, .editStrength: return .high
         }
@@ -36,6 +36,7 @@ public enum Attribute: String, CaseIterable, Codable, Sendable {
         case .noise: return ["clean", "slightly noisy", "noisy"]
         case .temperature: return ["very warm", "warm", "neutral", "cool"]
         case .tint: return ["magenta", "neutral", "green"]
+        case .brightestRegion: return ["even"] + LowLevelProfile.cellNames
         case .placement: return ["centred", "on a third", "off-centre"]
         case .symmetry: return ["asymmetric", "partly symmetric", "symmetric"]
         case .tilt: return ["level", "slightly tilted", "tilted"]

@@ -68,6 +68,10 @@ public enum Grammar {
             ["a magenta tint", "a pinkish-purple tint", "a slight magenta shift"],
             ["no green or magenta tint", "a neutral tint", "clean, untinted colour"],
             ["a green tint", "a greenish shift", "an olive-green cast"]]
+        case .brightestRegion: return [["evenly spread light", "uniform brightness across the frame", "no dominant bright area"]]
+            + LowLevelProfile.cellNames.map { cell in
+                ["the brightest area at the \(cell)", "most of the light falling on the \(cell)", "a luminous zone at the \(cell)"]
+            }
         case .placement: return [
             ["a centred subject", "the subject placed in the middle", "a central composition"],
             ["the subject on a rule-of-thirds point", "a thirds-based placement", "the subject near a power point"],

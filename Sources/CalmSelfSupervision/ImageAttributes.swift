@@ -20,7 +20,8 @@ public struct ImageAttributes: Sendable {
     public static let measured = Attribute.allCases.filter { $0.scale != .high }
 
     /// The value behind an attribute's level (nil for the pair attributes of the high scale).
-    /// Units are those of the measurement fields; placement is the distance to the nearest
+    /// Units are those of the measurement fields; the brightest region's value is the exposure
+    /// spread over the 3×3 grid, placement the distance to the nearest
     /// power point, and tilt the magnitude in degrees, taken as 0 when the edges agree on no
     /// orientation (line coherence below 0.3: no line to be tilted).
     public func value(_ attribute: Attribute) -> Double? {
@@ -36,6 +37,7 @@ public struct ImageAttributes: Sendable {
         case .noise: return g.noise
         case .temperature: return g.temperature
         case .tint: return g.tint
+        case .brightestRegion: return exposureSpread
         case .placement: return middle.thirdsDistance
         case .symmetry: return middle.symmetry
         case .tilt: return middle.lineCoherence >= 0.3 ? abs(middle.tilt) : 0
@@ -61,6 +63,7 @@ public struct ImageAttributes: Sendable {
         case .noise: return [2, 5]
         case .temperature: return [4000, 5500, 7500]
         case .tint: return [-0.03, 0.03]
+        case .brightestRegion: return []
         case .placement: return []
         case .symmetry: return [0.3, 0.7]
         case .tilt: return [1.5, 4]
@@ -71,9 +74,22 @@ public struct ImageAttributes: Sendable {
         }
     }
 
-    /// The level of an attribute (nil for the pair attributes). Placement is categorical: centred
-    /// within 0.12 of the centre, else "on a third" within 0.12 of a power point, else off-centre.
+    /// Highest minus lowest mean luma among the 3×3 grid cells, in [0, 1].
+    public var exposureSpread: Double {
+        let exposures = low.cells.map(\.exposure)
+        return exposures.max()! - exposures.min()!
+    }
+
+    /// The level of an attribute (nil for the pair attributes). Two are categorical: the brightest
+    /// region is "even" when the grid's exposure spread is below 0.1, else the brightest cell's
+    /// name; placement is centred within 0.12 of the centre, else "on a third" within 0.12 of a
+    /// power point, else off-centre.
     public func level(_ attribute: Attribute) -> String? {
+        if attribute == .brightestRegion {
+            guard exposureSpread >= 0.1 else { return "even" }
+            let brightest = low.cells.indices.max { low.cells[$0].exposure < low.cells[$1].exposure }!
+            return LowLevelProfile.cellNames[brightest]
+        }
         if attribute == .placement {
             if middle.centreDistance < 0.12 { return "centred" }
             return middle.thirdsDistance < 0.12 ? "on a third" : "off-centre"

@@ -104,6 +104,24 @@ final class LowLevelMeasurementTests: XCTestCase {
         XCTAssertEqual(profile.global.exposure, 1.0 / 3, accuracy: 1e-6)
     }
 
+    func testBrightestRegionNamesTheBrightCell() {
+        let corner = Synthetic.plane(width: 90, height: 60) { x, y in x >= 60 && y >= 40 ? 230 : 60 }
+        XCTAssertEqual(ImageAttributes(corner).level(.brightestRegion), "bottom right")
+        XCTAssertEqual(ImageAttributes(corner).exposureSpread, 170.0 / 255, accuracy: 1e-6)
+        XCTAssertEqual(ImageAttributes(Synthetic.grey(128)).level(.brightestRegion), "even")
+    }
+
+    func testSeededRandomIsSplitMix64() {
+        // Reference outputs of SplitMix64 for seed 0 (Vigna's splitmix64.c).
+        var rng = SeededRandom(seed: 0)
+        XCTAssertEqual([rng.next(), rng.next()], [0xe220_a839_7b1d_cdaf, 0x6e78_9e6a_a1b9_65f4])
+        var a = SeededRandom(imageID: "photo-1", epoch: 2), b = SeededRandom(imageID: "photo-1", epoch: 2)
+        var c = SeededRandom(imageID: "photo-1", epoch: 3)
+        let first = a.next()
+        XCTAssertEqual(first, b.next())
+        XCTAssertNotEqual(first, c.next())
+    }
+
     func testWorkingImageBoundsTheLongSide() {
         let working = WorkingImage(Synthetic.grey(90, width: 1024, height: 300))
         XCTAssertEqual(working.width, 256)

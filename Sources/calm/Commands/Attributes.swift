@@ -15,7 +15,25 @@ struct Attributes: ParsableCommand {
     @Flag(help: "Print one JSON object per image (JSON Lines).")
     var json = false
 
+    @Flag(help: "Also print one pretraining question and answer per scale (with --epoch).")
+    var text = false
+
+    @Option(help: "Epoch whose text is shown (text is a function of file name and epoch).")
+    var epoch = 0
+
+    @Option(help: "JSONL cue bank of {\"attribute\", \"level\", \"sentence\"} lines for --text.")
+    var cues: String?
+
+    @Option(help: "How the cue bank combines with the templates: extend or replace.")
+    var cueMode: CueMode = .extend
+
+    enum CueMode: String, ExpressibleByArgument {
+        case extend, replace
+    }
+
     func run() throws {
+        let cueBank = try cues.map { try CueBank(contentsOf: $0, mode: cueMode == .extend ? .extend : .replace) }
+        let generator = PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: cueBank))
         for path in images {
             let image = try ImageDecoder.decode(contentsOf: path)
             let attributes = ImageAttributes(image)
@@ -23,6 +41,12 @@ struct Attributes: ParsableCommand {
                 try printJSON(path: path, image: image, attributes: attributes)
             } else {
                 printTable(path: path, image: image, attributes: attributes)
+            }
+            guard text else { continue }
+            for scale in Scale.allCases {
+                let sample = generator.sample(image: image, id: path, epoch: epoch, scale: scale)
+                print("  [\(scale.rawValue)] Q: \(sample.question.replacingOccurrences(of: "\n", with: " "))")
+                print("  [\(scale.rawValue)] A: \(sample.answer)")
             }
         }
     }
