@@ -41,7 +41,7 @@ public struct PretrainSampleGenerator: Sendable {
             let attributes = ImageAttributes(working)
             let chosen = Array(Attribute.of(scale).shuffled(using: &rng).prefix(attributesPerAnswer))
             let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, attributes.level($0)!) })
-            let answer = chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }.joined(separator: " ")
+            let answer = joinClauses(chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }, using: &rng)
             return PretrainSample(scale: scale, images: [working.image], question: question, answer: answer,
                                   targets: targets, edit: nil)
         }
@@ -55,10 +55,23 @@ public struct PretrainSampleGenerator: Sendable {
             .edit: judgement.change.rawValue,
             .editStrength: judgement.strength,
         ]
-        let answer = [Attribute.preference, .edit, .editStrength].map {
+        let answer = joinClauses([Attribute.preference, .edit, .editStrength].map {
             renderer.sentence($0, level: targets[$0]!, which: which, amount: judgement.amount, using: &rng)
-        }.joined(separator: " ")
+        }, using: &rng)
         return PretrainSample(scale: .high, images: editedFirst ? [edited, working.image] : [working.image, edited],
                               question: question, answer: answer, targets: targets, edit: edit)
+    }
+
+    /// Connectives that may open a clause after the first; they name no level.
+    static let connectives = ["", "", "Also, ", "In addition, ", "Besides, ", "On top of that, "]
+
+    /// Sentences joined by spaces, each after the first opened by a random connective (its first
+    /// letter lowered unless it is "I").
+    private func joinClauses(_ sentences: [String], using rng: inout SeededRandom) -> String {
+        sentences.enumerated().map { index, sentence in
+            let connective = index == 0 ? "" : PretrainSampleGenerator.connectives.randomElement(using: &rng)!
+            guard !connective.isEmpty, !sentence.hasPrefix("I ") else { return connective + sentence }
+            return connective + sentence.prefix(1).lowercased() + sentence.dropFirst()
+        }.joined(separator: " ")
     }
 }
