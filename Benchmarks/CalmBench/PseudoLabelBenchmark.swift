@@ -3,41 +3,39 @@ import CalmSelfSupervision
 import Foundation
 
 /// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
-/// measurement alone, and one pretraining sample of each scale (measurement, edit, text).
-/// Photos come from `CALM_BENCH_PHOTOS` (default: the bundled test photos).
-func benchmarkPseudoLabels() throws {
+/// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
+/// samples of random scales as a trainer draws them. Photos come from `CALM_BENCH_PHOTOS`
+/// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
+func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
     let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
     let photos = try names.map { try ImageDecoder.decode(contentsOf: "\(folder)/\($0)") }
-    guard !photos.isEmpty else { print("pseudo-labels: no .jpg in \(folder)"); return }
+    guard !photos.isEmpty else { throw NoPhotos(folder: folder) }
     let generator = PretrainSampleGenerator()
+    var checksum = 0  // keeps the optimizer from dropping the work
 
-    /// Median over rounds of images per second.
-    func imagesPerSecond(_ work: (Int) -> Void) -> Double {
+    func imagesPerSecond(_ work: (Int) -> Int) -> Double {
         let rates = (0..<5).map { round -> Double in
             let start = DispatchTime.now().uptimeNanoseconds
-            for index in photos.indices { work(round * photos.count + index) }
+            for index in photos.indices { checksum &+= work(round * photos.count + index) }
             return Double(photos.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return rates.sorted()[rates.count / 2]
     }
+    func sample(_ i: Int, _ scale: Scale?) -> Int {
+        generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
+    }
 
-    var checksum = 0
-    let measure = imagesPerSecond { i in checksum &+= ImageAttributes(photos[i % photos.count]).levels.count }
-    func report(_ label: String, _ rate: Double) {
-        print("pseudo-labels: " + label.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%7.1f images/s", rate))
-    }
-    report("attributes", measure)
+    var rates = [("pseudo-labels: attributes", imagesPerSecond { ImageAttributes(photos[$0 % photos.count]).levels.count })]
     for scale in Scale.allCases {
-        let rate = imagesPerSecond { i in
-            checksum &+= generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
-        }
-        report("\(scale.rawValue) samples", rate)
+        rates.append(("pseudo-labels: \(scale.rawValue)-scale samples", imagesPerSecond { sample($0, scale) }))
     }
-    let mixed = imagesPerSecond { i in
-        checksum &+= generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i).answer.count
-    }
-    report("mixed-scale samples", mixed)
-    print(String(format: "pseudo-labels: %.1f ms per batch of 8 mixed samples, 1 thread (%d photos; checksum %d)",
-                 8000 / mixed, photos.count, checksum))
+    rates.append(("pseudo-labels: random-scale samples", imagesPerSecond { sample($0, nil) }))
+    print("pseudo-labels: \(photos.count) photos from \(folder), 1 thread (checksum \(checksum))")
+    return rates
+}
+
+private struct NoPhotos: Error, CustomStringConvertible {
+    let folder: String
+    var description: String { "pseudo-labels: no .jpg photos in '\(folder)' (set CALM_BENCH_PHOTOS)" }
 }
