@@ -85,3 +85,16 @@ final class MidLevelMeasurementTests: XCTestCase {
         XCTAssertEqual(map.centroid.x, 0.5)
     }
 }
+
+final class SaliencyReferenceTests: XCTestCase {
+    /// The spectral residual map of the square photo against numpy/scipy
+    /// (Scripts/fixtures/attributes_reference.py).
+    func testSpectralResidualMatchesNumpy() throws {
+        let expected = try Fixture.reference()["saliencyAstronaut"] as! [Double]
+        let photo = try Fixture.photos().first { $0.name == "skimage-astronaut.jpg" }!.image
+        let map = SaliencyMap(luma: WorkingImage(photo).luma).map
+        XCTAssertEqual(map.values.count, expected.count)
+        let worst = zip(map.values, expected).map { abs(Double($0) - $1) }.max()!
+        XCTAssertLessThan(worst, 1e-4)
+    }
+}
