@@ -48,6 +48,9 @@ let package = Package(
         // Evaluation: scoring and commenting metrics.
         .target(name: "CalmEval"),
 
+        // The four aesthetic tasks: suggestions and their edits, simulated raters, the corpus benchmark.
+        .target(name: "CalmTasks", dependencies: ["CalmImage", "CalmSelfSupervision", "CalmData", "CalmEval", "CalmHDF5"]),
+
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
             "CalmTensor",
@@ -59,6 +62,7 @@ let package = Package(
             "CalmSelfSupervision",
             "CalmTraining",
             "CalmEval",
+            "CalmTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS"],
@@ -73,6 +77,8 @@ let package = Package(
         .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmTasksTests", dependencies: ["CalmTasks", "CalmImage", "CalmSelfSupervision", "CalmData", "CalmEval"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

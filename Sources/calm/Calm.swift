@@ -16,6 +16,7 @@ struct Calm: ParsableCommand {
             Eval.self,
             Tokenize.self,
             Attributes.self,
+            BuildBenchmark.self,
         ]
     )
 }
