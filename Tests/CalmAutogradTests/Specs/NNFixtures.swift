@@ -9,16 +9,14 @@ struct NNFixtureTensor {
     var isFloat: Bool { dtype == "F32" }
 }
 
-/// An entry of Fixtures/nn_ops.json: the op, its parameters and the inputs' shapes.
-struct NNFixtureSpec: Decodable {
-    struct Input: Decodable { let shape: [Int]; let domain: String; let dtype: String? }
+/// A case of Fixtures/nn_ops.json: the spec (op) it runs, its attributes and inputs.
+struct NNFixtureSpec {
     let name: String
     let op: String
-    let inputs: [Input]
-    let params: [String: Double]?
+    let params: [String: Double]
 
     func param(_ key: String) throws -> Double {
-        guard let value = params?[key] else { throw NNFixtureError("spec \(name) lacks parameter '\(key)'") }
+        guard let value = params[key] else { throw NNFixtureError("case \(name) lacks attribute '\(key)'") }
         return value
     }
 }
@@ -37,8 +35,17 @@ struct NNFixtures {
         guard let json = Bundle.module.url(forResource: "Fixtures/nn_ops", withExtension: "json"),
               let file = Bundle.module.url(forResource: "Fixtures/nn_ops", withExtension: "safetensors")
         else { throw NNFixtureError("nn_ops fixtures missing from the test bundle") }
-        struct SpecFile: Decodable { let specs: [NNFixtureSpec] }
-        let specs = try JSONDecoder().decode(SpecFile.self, from: Data(contentsOf: json)).specs
+        guard let root = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any],
+              let cases = root["cases"] as? [[String: Any]]
+        else { throw NNFixtureError("nn_ops.json has no \"cases\" list") }
+        let specs = try cases.map { c in
+            guard let name = c["name"] as? String, let op = c["spec"] as? String
+            else { throw NNFixtureError("nn_ops.json: a case lacks name or spec") }
+            let attrs = (c["attrs"] as? [String: Any] ?? [:]).compactMapValues { value -> Double? in
+                (value as? NSNumber)?.doubleValue ?? (value as? Bool).map { $0 ? 1 : 0 }
+            }
+            return NNFixtureSpec(name: name, op: op, params: attrs)
+        }
         return NNFixtures(specs: specs, tensors: try readSafetensors(file))
     }
 
@@ -47,6 +54,13 @@ struct NNFixtures {
             throw NNFixtureError("fixture lacks \(spec.name).\(role).\(index)")
         }
         return t
+    }
+
+    /// The inputs of a case, input.0, input.1, ... as far as they go.
+    func inputs(_ spec: NNFixtureSpec) throws -> [NNFixtureTensor] {
+        let found = Array((0...).lazy.map { tensors["\(spec.name).input.\($0)"] }.prefix { $0 != nil }.compactMap { $0 })
+        guard !found.isEmpty else { throw NNFixtureError("fixture lacks \(spec.name).input.0") }
+        return found
     }
 
     /// A minimal little-endian safetensors reader for the dtypes the generator writes.

@@ -63,7 +63,7 @@ func runKernels<T: NNFloat>(_ spec: NNFixtureSpec, _ inputs: [NNFixtureTensor], 
         let (q, k) = (inputs[0].shape, inputs[1].shape), dv = inputs[2].shape[3]
         var p = calm_nn_attention_params(
             batch: q[0], q_heads: q[1], kv_heads: k[1], q_len: q[2], kv_len: k[2], head_dim: q[3], value_dim: dv,
-            scale: spec.params?["scale"] ?? 1 / Double(q[3]).squareRoot(), causal: Int32(try spec.param("causal")),
+            scale: spec.params["scale"] ?? 1 / Double(q[3]).squareRoot(), causal: Int32(try spec.param("causal")),
             mask: nil, mask_batch_stride: 0, mask_head_stride: 0)
         var out = zeros(q[0] * q[1] * q[2] * dv), lse = zeros(q[0] * q[1] * q[2])
         var dq = zeros(n), dk = zeros(floats[1].count), dvalues = zeros(floats[2].count)

@@ -11,7 +11,7 @@ final class NNKernelTests: XCTestCase {
     func testFloat32KernelsMatchPyTorch() throws {
         let fixtures = try NNFixtures.load()
         for spec in fixtures.specs where !Self.engineOnly.contains(spec.op) {
-            let inputs = try spec.inputs.indices.map { try fixtures.tensor(spec, "input", $0) }
+            let inputs = try fixtures.inputs(spec)
             let cotangent = try fixtures.tensor(spec, "cotangent", 0).values.map(Float.init)
             let result = try runKernels(spec, inputs, floats: inputs.map { $0.isFloat ? $0.values.map(Float.init) : [] },
                                         cotangent: cotangent)
@@ -25,7 +25,7 @@ final class NNKernelTests: XCTestCase {
     func testFloat64BackwardMatchesFiniteDifferences() throws {
         let fixtures = try NNFixtures.load()
         for spec in fixtures.specs where !Self.engineOnly.contains(spec.op) {
-            let inputs = try spec.inputs.indices.map { try fixtures.tensor(spec, "input", $0) }
+            let inputs = try fixtures.inputs(spec)
             let cotangent = try fixtures.tensor(spec, "cotangent", 0).values
             var floats = inputs.map { $0.isFloat ? $0.values : [] }
             let analytic = try runKernels(spec, inputs, floats: floats, cotangent: cotangent).grads
