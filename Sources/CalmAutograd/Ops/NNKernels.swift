@@ -1,4 +1,5 @@
 import CalmKernels
+import CalmTensor
 
 /// The fused C kernels of one precision (calm_nn_*_f32 or calm_nn_*_f64), so that the NN
 /// ops are written once, generically over `NNFloat`, and still call native code.
@@ -47,7 +48,7 @@ struct NNKernels<T> {
 }
 
 /// A floating-point type the fused NN kernels exist for: Float and Double.
-protocol NNFloat: BinaryFloatingPoint {
+protocol NNFloat: BinaryFloatingPoint, TensorElement {
     static var nn: NNKernels<Self> { get }
 }
 
