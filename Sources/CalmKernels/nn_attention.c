@@ -68,9 +68,14 @@ NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p
                     for (size_t i = 0; i < nq; i++) {
                         NN_T *row = s + i * B, m = row_max[i], sum = 0;
                         for (size_t j = 0; j < nk; j++) m = fmax(m, row[j]);
-                        if (m == -INFINITY) {  // nothing visible yet in this row
-                            memset(row, 0, sizeof(NN_T) * nk);
-                            continue;
+                        if (m == -INFINITY) {  // nothing visible yet, unless NaN scores hide
+                            int has_nan = 0;   // behind fmax: those must reach the output
+                            for (size_t j = 0; j < nk; j++) has_nan |= isnan(row[j]);
+                            if (!has_nan) {
+                                memset(row, 0, sizeof(NN_T) * nk);
+                                continue;
+                            }
+                            m = NAN;
                         }
                         for (size_t j = 0; j < nk; j++) {
                             row[j] = NN_EXP(row[j] - m);
@@ -86,11 +91,11 @@ NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p
                             s, (int)B, V + k0 * Dv, (int)Dv, 1, acc, (int)Dv);
                 }
                 for (size_t i = 0; i < nq; i++) {
-                    NN_T inv = row_sum[i] > 0 ? (NN_T)1 / row_sum[i] : 0;
+                    NN_T inv = row_sum[i] == 0 ? 0 : (NN_T)1 / row_sum[i];  // NaN stays NaN
                     NN_T *o = out + (qh * p->q_len + q0 + i) * Dv;
                     for (size_t c = 0; c < Dv; c++) o[c] = acc[i * Dv + c] * inv;
                     lse[qh * p->q_len + q0 + i] =
-                        row_sum[i] > 0 ? row_max[i] + log(row_sum[i]) : -INFINITY;
+                        row_sum[i] == 0 ? -INFINITY : row_max[i] + log(row_sum[i]);
                 }
             }
         }

@@ -32,7 +32,7 @@ NN_CLONES void NN_FN(calm_nn_softmax_forward)(const NN_T *x, NN_T *y, size_t row
             yr[j] = NN_EXP(xr[j] - m);
             s += yr[j];
         }
-        NN_T inv = s > 0 ? (NN_T)1 / s : 0;
+        NN_T inv = s == 0 ? 0 : (NN_T)1 / s;  // NaN stays NaN
         for (size_t j = 0; j < cols; j++) yr[j] *= inv;
     }
 }

@@ -28,8 +28,9 @@
 #define NN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 // exp(x) for float, Cephes-style: range reduction to [-ln2/2, ln2/2], a degree-6
-// polynomial (about 2 ulp), then a 2^n scale built from the exponent bits. Branch free,
-// so loops calling it vectorize; x below -87.3 (including -inf) returns exactly 0.
+// polynomial (about 2 ulp), then a 2^n scale built from the exponent bits. Branch free
+// (selects only), so loops calling it vectorize. Below -87.3 (including -inf) it returns
+// exactly 0, above 88.37 +inf, and NaN stays NaN.
 static inline float nn_expf(float x) {
     const float hi = 88.3762626647949f, lo = -87.3365447504f;
     float xc = x > hi ? hi : x;
@@ -46,7 +47,9 @@ static inline float nn_expf(float x) {
     int32_t bits = ((int32_t)n + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
-    return x < lo ? 0.0f : p * scale;
+    float y = x > hi ? INFINITY : p * scale;
+    y = x < lo ? 0.0f : y;
+    return x != x ? x : y;
 }
 #endif
 

@@ -33,4 +33,36 @@ final class NNKernelTests: XCTestCase {
         XCTAssertEqual(dq, [0, 0])
         XCTAssertEqual(dv, [1, 0])
     }
+
+    func testFloatSoftmaxMatchesDoubleAcrossTheExpRange() {
+        // Rows [x, 0]: softmax is sigmoid(x), so float32's polynomial exp is checked against
+        // libm's double exp from deep underflow to overflow of the unshifted value.
+        let xs = stride(from: -120.0, through: 120.0, by: 0.37).map { $0 }
+        let rows32: [Float] = xs.flatMap { [Float($0), 0] }, rows64: [Double] = xs.flatMap { [Double(Float($0)), 0] }
+        var y32 = [Float](repeating: 0, count: rows32.count), y64 = [Double](repeating: 0, count: rows64.count)
+        Float.nn.softmax(rows32, &y32, xs.count, 2)
+        Double.nn.softmax(rows64, &y64, xs.count, 2)
+        for i in y32.indices {
+            XCTAssertEqual(Double(y32[i]), y64[i], accuracy: 1e-6 * y64[i] + 1e-37, "softmax([\(xs[i / 2]), 0])[\(i % 2)]")
+        }
+    }
+
+    func testNonFiniteValuesPropagate() {
+        var y = [Float](repeating: 0, count: 3)
+        Float.nn.softmax([1, .nan, 2], &y, 1, 3)
+        XCTAssertTrue(y.allSatisfy(\.isNaN), "a NaN logit poisons its row: \(y)")
+        Float.nn.silu([.nan, -200, 200], &y, 3)
+        XCTAssertTrue(y[0].isNaN)
+        XCTAssertEqual(y[1], 0, accuracy: 1e-30)
+        XCTAssertEqual(y[2], 200)
+        Float.nn.softmax([-.infinity, 0, -.infinity], &y, 1, 3)
+        XCTAssertEqual(y, [0, 1, 0], "masked (-inf) entries get probability 0")
+
+        var p = calm_nn_attention_params(batch: 1, q_heads: 1, kv_heads: 1, q_len: 1, kv_len: 2, head_dim: 1,
+                                         value_dim: 1, scale: 1, causal: 0, mask: nil,
+                                         mask_batch_stride: 0, mask_head_stride: 0)
+        var out: [Float] = [0], lse: [Float] = [0]
+        XCTAssertEqual(Float.nn.attention(&p, [.nan], [1, 2], [3, 4], &out, &lse), 0)
+        XCTAssertTrue(out[0].isNaN, "a NaN query gives a NaN output, not a 'fully masked' 0")
+    }
 }
