@@ -128,6 +128,8 @@ extension Tensor {
     public static func * (a: Tensor, s: Double) -> Tensor { a.unary(.affine(scale: s, shift: 0)) }
     public static func / (a: Tensor, s: Double) -> Tensor { a.unary(.affine(scale: 1 / s, shift: 0)) }
     public static func * (s: Double, a: Tensor) -> Tensor { a * s }
+    public static func + (s: Double, a: Tensor) -> Tensor { a + s }
+    public static func - (s: Double, a: Tensor) -> Tensor { a.unary(.affine(scale: -1, shift: s)) }
 
     public func exp() -> Tensor { unary(.exp) }
     public func log() -> Tensor { unary(.log) }

@@ -20,22 +20,37 @@ extension Tensor {
             return out
         }
         let ab = a.expand(to: batch + [m, k]), bb = b.expand(to: batch + [k, n])
-        let batchCount = batch.reduce(1, *)
-        let outStep = m * n
-        var index = [Int](repeating: 0, count: batch.count)
-        for i in 0..<batchCount {
-            var offA = ab.offset, offB = bb.offset
-            for d in batch.indices { offA += index[d] * ab.strides[d]; offB += index[d] * bb.strides[d] }
-            Tensor.gemm(Tensor(storage: ab.storage, dtype: ab.dtype, shape: [m, k], strides: Array(ab.strides.suffix(2)), offset: offA),
-                        Tensor(storage: bb.storage, dtype: bb.dtype, shape: [k, n], strides: Array(bb.strides.suffix(2)), offset: offB),
-                        into: Tensor(storage: out.storage, dtype: out.dtype, shape: [m, n], strides: [n, 1], offset: i * outStep))
-            for d in stride(from: batch.count - 1, through: 0, by: -1) {
-                index[d] += 1
-                if index[d] < batch[d] { break }
-                index[d] = 0
+        let offsets = Tensor.batchOffsets(batch, ab.strides, bb.strides)
+        let aStrides = Array(ab.strides.suffix(2)), bStrides = Array(bb.strides.suffix(2))
+        func multiply(_ i: Int) {
+            Tensor.gemm(Tensor(storage: ab.storage, dtype: ab.dtype, shape: [m, k], strides: aStrides, offset: ab.offset + offsets[i].a),
+                        Tensor(storage: bb.storage, dtype: bb.dtype, shape: [k, n], strides: bStrides, offset: bb.offset + offsets[i].b),
+                        into: Tensor(storage: out.storage, dtype: out.dtype, shape: [m, n], strides: [n, 1], offset: i * m * n))
+        }
+        // Many small products (attention heads): one single-threaded gemm per core beats
+        // OpenBLAS threading inside each small call.
+        let small = m * n * k <= Parallel.smallGemmVolume, work = offsets.count * m * n * k
+        let chunks = small && work >= Parallel.minimumGemmWork ? Swift.min(Parallel.maxThreads, offsets.count) : 1
+        if chunks == 1 {
+            for i in offsets.indices { multiply(i) }
+        } else {
+            let blasThreads = BLAS.threads
+            BLAS.threads = 1
+            defer { BLAS.threads = blasThreads }
+            Parallel.run(chunks) { c in
+                for i in Parallel.range(c, of: chunks, total: offsets.count) { multiply(i) }
             }
         }
         return out
+    }
+
+    /// Element offsets of every batch entry in two operands expanded to `batch` dimensions.
+    static func batchOffsets(_ batch: [Int], _ aStrides: [Int], _ bStrides: [Int]) -> [(a: Int, b: Int)] {
+        var offsets: [(a: Int, b: Int)] = [(0, 0)]
+        for d in batch.indices {
+            offsets = offsets.flatMap { o in (0..<batch[d]).map { (o.a + $0 * aStrides[d], o.b + $0 * bStrides[d]) } }
+        }
+        return offsets
     }
 
     /// `c = a x b` for 2-d operands; `c` must be row-major with unit column stride.

@@ -8,6 +8,12 @@ public enum Parallel {
     /// Most threads one kernel uses.
     nonisolated(unsafe) public static var maxThreads = ProcessInfo.processInfo.activeProcessorCount
 
+    /// Batched products of at most this m·n·k run one per core (OpenBLAS single-threaded)
+    /// rather than one after another with OpenBLAS threads inside each small call.
+    nonisolated(unsafe) public static var smallGemmVolume = 128 * 128 * 128
+    /// Smallest total batch·m·n·k worth that split.
+    nonisolated(unsafe) public static var minimumGemmWork = 1 << 23
+
     /// How many chunks to cut `elements` of work into.
     static func chunkCount(elements: Int, splittable: Int) -> Int {
         guard elements >= minimumElements, splittable >= 2 else { return 1 }

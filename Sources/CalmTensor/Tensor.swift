@@ -40,7 +40,9 @@ public struct Tensor: @unchecked Sendable {
         precondition(values.count == shape.reduce(1, *),
                      "Tensor: \(values.count) values do not fill shape \(shape)")
         self.init(uninitialized: shape, dtype: T.dtype)
-        values.withUnsafeBytes { storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        values.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress { storage.pointer.copyMemory(from: base, byteCount: bytes.count) }
+        }
     }
 
     /// A 1-d tensor holding `values`.

@@ -41,7 +41,7 @@ public struct TanhOp: Op {
     public init() {}
     public func forward(_ x: [Tensor]) -> (output: Tensor, saved: Void) { (x[0].tanh(), ()) }
     public func backward(_ g: Tensor, _ c: BackwardContext<Void>) -> [Tensor?] {
-        [g * (c.output * c.output).unary(.affine(scale: -1, shift: 1))]
+        [g * (1 - c.output * c.output)]
     }
 }
 
