@@ -15,18 +15,18 @@ public enum Parallel {
     nonisolated(unsafe) public static var minimumGemmWork = 1 << 23
 
     /// How many chunks to cut `elements` of work into.
-    static func chunkCount(elements: Int, splittable: Int) -> Int {
+    public static func chunkCount(elements: Int, splittable: Int) -> Int {
         guard elements >= minimumElements, splittable >= 2 else { return 1 }
         return Swift.min(maxThreads, splittable)
     }
 
     /// Runs `body(chunk)` for chunk in 0..<chunks, concurrently when there are several.
-    static func run(_ chunks: Int, _ body: (Int) -> Void) {
+    public static func run(_ chunks: Int, _ body: (Int) -> Void) {
         if chunks <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
     }
 
     /// The half-open range of `0..<n` that chunk `i` of `chunks` owns.
-    static func range(_ i: Int, of chunks: Int, total n: Int) -> Range<Int> {
+    public static func range(_ i: Int, of chunks: Int, total n: Int) -> Range<Int> {
         (n * i / chunks)..<(n * (i + 1) / chunks)
     }
 }

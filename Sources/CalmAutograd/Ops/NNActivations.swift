@@ -38,7 +38,12 @@ public struct ActivationOp<Kind: ActivationKind>: Op {
 
     public func forward(_ inputs: [Tensor]) -> (output: Tensor, saved: Void) {
         let x = inputs[0].contiguous(), y = Tensor(uninitialized: x.shape, dtype: x.dtype)
-        func run<T: NNFloat>(_: T.Type) { Kind.activation.kernels(T.nn).0(x.nn(T.self), y.nn(T.self), x.count) }
+        func run<T: NNFloat>(_: T.Type) {
+            let (px, py, chunks) = (x.nn(T.self), y.nn(T.self), rowChunks(x.count, rowSize: 1))
+            Parallel.run(chunks.count) { c in
+                Kind.activation.kernels(T.nn).0(px + chunks[c].lowerBound, py + chunks[c].lowerBound, chunks[c].count)
+            }
+        }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
         return (y, ())
     }
@@ -46,7 +51,11 @@ public struct ActivationOp<Kind: ActivationKind>: Op {
     public func backward(_ gradOutput: Tensor, _ c: BackwardContext<Void>) -> [Tensor?] {
         let x = c.inputs[0].contiguous(), g = gradOutput.contiguous(), dx = Tensor(uninitialized: x.shape, dtype: x.dtype)
         func run<T: NNFloat>(_: T.Type) {
-            Kind.activation.kernels(T.nn).1(x.nn(T.self), g.nn(T.self), dx.nn(T.self), x.count)
+            let (px, pg, pdx, chunks) = (x.nn(T.self), g.nn(T.self), dx.nn(T.self), rowChunks(x.count, rowSize: 1))
+            Parallel.run(chunks.count) { c in
+                let i = chunks[c].lowerBound
+                Kind.activation.kernels(T.nn).1(px + i, pg + i, pdx + i, chunks[c].count)
+            }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
         return [dx]

@@ -48,7 +48,10 @@ public struct AttentionOp: Op {
         let lse = Tensor(uninitialized: Array(q.shape.dropLast()), dtype: q.dtype)
         func run<T: NNFloat>(_: T.Type) -> Int32 {
             p.mask = dense.map { UnsafePointer($0.pointer(as: UInt8.self)) }
-            return T.nn.attention(&p, q.nn(T.self), k.nn(T.self), v.nn(T.self), out.nn(T.self), lse.nn(T.self))
+            let (pq, pk, pv, po, pl, s) = (q.nn(T.self), k.nn(T.self), v.nn(T.self), out.nn(T.self), lse.nn(T.self), p.batchStrides)
+            return p.splitOverBatch { sub, b in
+                T.nn.attention(&sub, pq + b * s.q, pk + b * s.k, pv + b * s.v, po + b * s.out, pl + b * s.lse)
+            }
         }
         let status = byPrecision(q, Self.name, { run(Float.self) }, { run(Double.self) })
         precondition(status == 0, "attention: out of memory for the scratch blocks")
@@ -61,13 +64,47 @@ public struct AttentionOp: Op {
         let dout = g.contiguous(), grads = [q, k, v].map { Tensor(uninitialized: $0.shape, dtype: $0.dtype) }
         func run<T: NNFloat>(_: T.Type) -> Int32 {
             p.mask = dense.map { UnsafePointer($0.pointer(as: UInt8.self)) }
-            return T.nn.attentionBackward(&p, q.nn(T.self), k.nn(T.self), v.nn(T.self), c.output.nn(T.self),
-                                          c.saved.nn(T.self), dout.nn(T.self), grads[0].nn(T.self),
-                                          grads[1].nn(T.self), grads[2].nn(T.self))
+            let (pq, pk, pv, po, pl, pdo) = (q.nn(T.self), k.nn(T.self), v.nn(T.self), c.output.nn(T.self),
+                                             c.saved.nn(T.self), dout.nn(T.self))
+            let (dq, dk, dv, s) = (grads[0].nn(T.self), grads[1].nn(T.self), grads[2].nn(T.self), p.batchStrides)
+            return p.splitOverBatch { sub, b in
+                T.nn.attentionBackward(&sub, pq + b * s.q, pk + b * s.k, pv + b * s.v, po + b * s.out, pl + b * s.lse,
+                                       pdo + b * s.out, dq + b * s.q, dk + b * s.k, dv + b * s.v)
+            }
         }
         let status = byPrecision(q, Self.name, { run(Float.self) }, { run(Double.self) })
         precondition(status == 0, "attention: out of memory for the scratch blocks")
         return grads
+    }
+}
+
+extension calm_nn_attention_params {
+    /// Elements per batch entry of q, k, v, out (and dout) and lse.
+    var batchStrides: (q: Int, k: Int, v: Int, out: Int, lse: Int) {
+        (q_heads * q_len * head_dim, kv_heads * kv_len * head_dim, kv_heads * kv_len * value_dim,
+         q_heads * q_len * value_dim, q_heads * q_len)
+    }
+
+    /// Runs `kernel(params, firstBatch)` on batch ranges, one per core when the attention is
+    /// big enough to pay for threads (OpenBLAS then runs single-threaded inside each), and
+    /// returns the worst kernel status. Batch entries share nothing, gradients included.
+    func splitOverBatch(_ kernel: (inout calm_nn_attention_params, Int) -> Int32) -> Int32 {
+        let work = batch * q_heads * q_len * kv_len * (head_dim + value_dim)
+        let chunks = work >= Parallel.minimumGemmWork ? Swift.max(1, Swift.min(Parallel.maxThreads, batch)) : 1
+        let blasThreads = BLAS.threads
+        if chunks > 1 { BLAS.threads = 1 }
+        defer { if chunks > 1 { BLAS.threads = blasThreads } }
+        var status = [Int32](repeating: 0, count: chunks)
+        status.withUnsafeMutableBufferPointer { status in
+            Parallel.run(chunks) { c in
+                let range = Parallel.range(c, of: chunks, total: batch)
+                var sub = self
+                sub.batch = range.count
+                sub.mask = mask.map { $0 + range.lowerBound * mask_batch_stride }
+                status[c] = kernel(&sub, range.lowerBound)
+            }
+        }
+        return status.min() ?? 0
     }
 }
 

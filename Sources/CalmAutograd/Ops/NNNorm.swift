@@ -22,9 +22,15 @@ public struct LayerNormOp: Op {
         let params = checkedParameters(inputs, cols, Self.name)
         let y = Tensor(uninitialized: x.shape, dtype: x.dtype)
         let mean = Tensor(uninitialized: [rows], dtype: x.dtype), rstd = Tensor(uninitialized: [rows], dtype: x.dtype)
+        let chunks = rowChunks(rows, rowSize: cols)
         func run<T: NNFloat>(_: T.Type) {
-            T.nn.layerNorm(x.nn(T.self), params.first?.nn(T.self), params.dropFirst().first?.nn(T.self), y.nn(T.self),
-                           mean.nn(T.self), rstd.nn(T.self), rows, cols, eps)
+            let (px, py, pm, ps) = (x.nn(T.self), y.nn(T.self), mean.nn(T.self), rstd.nn(T.self))
+            let (weight, bias) = (params.first?.nn(T.self), params.dropFirst().first?.nn(T.self))
+            Parallel.run(chunks.count) { c in
+                let first = chunks[c].lowerBound
+                T.nn.layerNorm(px + first * cols, weight, bias, py + first * cols, pm + first, ps + first,
+                               chunks[c].count, cols, eps)
+            }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
         return (y, NormStatistics(mean: mean, rstd: rstd))
@@ -33,14 +39,20 @@ public struct LayerNormOp: Op {
     public func backward(_ g: Tensor, _ c: BackwardContext<NormStatistics>) -> [Tensor?] {
         let x = c.inputs[0].contiguous(), dy = g.contiguous(), (rows, cols) = x.rowsAndColumns
         let weight = c.inputs.count > 1 ? c.inputs[1].contiguous() : nil
-        let grads = c.inputs.map { Tensor(uninitialized: $0.shape, dtype: x.dtype) }
+        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), chunks = rowChunks(rows, rowSize: cols)
+        let partials = parameterGradientPartials(c.inputs, chunks.count)
         func run<T: NNFloat>(_: T.Type) {
-            T.nn.layerNormBackward(dy.nn(T.self), x.nn(T.self), weight?.nn(T.self), c.saved.mean!.nn(T.self),
-                                   c.saved.rstd.nn(T.self), grads[0].nn(T.self), grads.dropFirst().first?.nn(T.self),
-                                   grads.dropFirst(2).first?.nn(T.self), rows, cols)
+            let (pdy, px, pdx, pm, ps) = (dy.nn(T.self), x.nn(T.self), dx.nn(T.self), c.saved.mean!.nn(T.self), c.saved.rstd.nn(T.self))
+            let (dweight, dbias) = (partials.first?.nn(T.self), partials.dropFirst().first?.nn(T.self))
+            Parallel.run(chunks.count) { k in
+                let first = chunks[k].lowerBound
+                T.nn.layerNormBackward(pdy + first * cols, px + first * cols, weight?.nn(T.self), pm + first, ps + first,
+                                       pdx + first * cols, dweight.map { $0 + k * cols }, dbias.map { $0 + k * cols },
+                                       chunks[k].count, cols)
+            }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
-        return grads
+        return [dx] + partials.map { $0.sum(axes: [0]) }
     }
 }
 
@@ -54,8 +66,13 @@ public struct RMSNormOp: Op {
         let x = inputs[0].contiguous(), (rows, cols) = x.rowsAndColumns
         let weight = checkedParameters(inputs, cols, Self.name).first
         let y = Tensor(uninitialized: x.shape, dtype: x.dtype), rstd = Tensor(uninitialized: [rows], dtype: x.dtype)
+        let chunks = rowChunks(rows, rowSize: cols)
         func run<T: NNFloat>(_: T.Type) {
-            T.nn.rmsNorm(x.nn(T.self), weight?.nn(T.self), y.nn(T.self), rstd.nn(T.self), rows, cols, eps)
+            let (px, py, ps) = (x.nn(T.self), y.nn(T.self), rstd.nn(T.self))
+            Parallel.run(chunks.count) { c in
+                let first = chunks[c].lowerBound
+                T.nn.rmsNorm(px + first * cols, weight?.nn(T.self), py + first * cols, ps + first, chunks[c].count, cols, eps)
+            }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
         return (y, NormStatistics(mean: nil, rstd: rstd))
@@ -64,14 +81,26 @@ public struct RMSNormOp: Op {
     public func backward(_ g: Tensor, _ c: BackwardContext<NormStatistics>) -> [Tensor?] {
         let x = c.inputs[0].contiguous(), dy = g.contiguous(), (rows, cols) = x.rowsAndColumns
         let weight = c.inputs.count > 1 ? c.inputs[1].contiguous() : nil
-        let grads = c.inputs.map { Tensor(uninitialized: $0.shape, dtype: x.dtype) }
+        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), chunks = rowChunks(rows, rowSize: cols)
+        let partials = parameterGradientPartials(c.inputs, chunks.count)
         func run<T: NNFloat>(_: T.Type) {
-            T.nn.rmsNormBackward(dy.nn(T.self), x.nn(T.self), weight?.nn(T.self), c.saved.rstd.nn(T.self),
-                                 grads[0].nn(T.self), grads.dropFirst().first?.nn(T.self), rows, cols)
+            let (pdy, px, pdx, ps) = (dy.nn(T.self), x.nn(T.self), dx.nn(T.self), c.saved.rstd.nn(T.self))
+            let dweight = partials.first?.nn(T.self)
+            Parallel.run(chunks.count) { k in
+                let first = chunks[k].lowerBound
+                T.nn.rmsNormBackward(pdy + first * cols, px + first * cols, weight?.nn(T.self), ps + first,
+                                     pdx + first * cols, dweight.map { $0 + k * cols }, chunks[k].count, cols)
+            }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
-        return grads
+        return [dx] + partials.map { $0.sum(axes: [0]) }
     }
+}
+
+/// One [chunks, cols] buffer per weight/bias input: each chunk of rows writes its own row of
+/// the parameter gradient, and the rows are summed afterwards (no shared accumulator).
+private func parameterGradientPartials(_ inputs: [Tensor], _ chunks: Int) -> [Tensor] {
+    inputs.dropFirst().map { Tensor(uninitialized: [chunks, $0.count], dtype: inputs[0].dtype) }
 }
 
 /// The weight and bias inputs after x, dense, checked to be [cols] of x's dtype.

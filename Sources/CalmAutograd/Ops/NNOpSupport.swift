@@ -9,6 +9,14 @@ func byPrecision<R>(_ x: Tensor, _ op: String, _ f32: () -> R, _ f64: () -> R) -
     }
 }
 
+/// Row ranges that split `rows` rows of `rowSize` values across cores: a single range when
+/// the tensor is too small for threads to pay (`Parallel.minimumElements`). Run them with
+/// `Parallel.run(chunks.count) { c in ... chunks[c] ... }`.
+func rowChunks(_ rows: Int, rowSize: Int) -> [Range<Int>] {
+    let chunks = Parallel.chunkCount(elements: rows * rowSize, splittable: rows)
+    return (0..<chunks).map { Parallel.range($0, of: chunks, total: rows) }
+}
+
 extension Tensor {
     /// Pointer to the values of a dense row-major tensor, for the C kernels.
     func nn<T: NNFloat>(_: T.Type) -> UnsafeMutablePointer<T> {

@@ -7,7 +7,13 @@ import CalmTensor
 private func softmaxForward(_ input: Tensor, log: Bool, _ name: String) -> Tensor {
     let x = input.contiguous(), y = Tensor(uninitialized: x.shape, dtype: x.dtype)
     let (rows, cols) = x.rowsAndColumns
-    func run<T: NNFloat>(_: T.Type) { (log ? T.nn.logSoftmax : T.nn.softmax)(x.nn(T.self), y.nn(T.self), rows, cols) }
+    func run<T: NNFloat>(_: T.Type) {
+        let (px, py, chunks) = (x.nn(T.self), y.nn(T.self), rowChunks(rows, rowSize: cols))
+        Parallel.run(chunks.count) { c in
+            let i = chunks[c].lowerBound * cols
+            (log ? T.nn.logSoftmax : T.nn.softmax)(px + i, py + i, chunks[c].count, cols)
+        }
+    }
     byPrecision(x, name, { run(Float.self) }, { run(Double.self) })
     return y
 }
@@ -17,7 +23,11 @@ private func softmaxBackward(_ output: Tensor, _ gradOutput: Tensor, log: Bool, 
     let y = output.contiguous(), g = gradOutput.contiguous(), dx = Tensor(uninitialized: y.shape, dtype: y.dtype)
     let (rows, cols) = y.rowsAndColumns
     func run<T: NNFloat>(_: T.Type) {
-        (log ? T.nn.logSoftmaxBackward : T.nn.softmaxBackward)(y.nn(T.self), g.nn(T.self), dx.nn(T.self), rows, cols)
+        let (py, pg, pdx, chunks) = (y.nn(T.self), g.nn(T.self), dx.nn(T.self), rowChunks(rows, rowSize: cols))
+        Parallel.run(chunks.count) { c in
+            let i = chunks[c].lowerBound * cols
+            (log ? T.nn.logSoftmaxBackward : T.nn.softmaxBackward)(py + i, pg + i, pdx + i, chunks[c].count, cols)
+        }
     }
     byPrecision(y, name, { run(Float.self) }, { run(Double.self) })
     return dx
@@ -62,28 +72,46 @@ public struct CrossEntropyOp: Op {
         let x = inputs[0].contiguous(), (rows, classes) = x.rowsAndColumns
         precondition(targets.shape == Array(x.shape.dropLast()),
                      "cross_entropy: targets \(targets.shape) do not match logits \(x.shape) without the class axis")
-        let loss = Tensor(uninitialized: [], dtype: x.dtype), lse = Tensor(uninitialized: [rows], dtype: x.dtype)
-        var count = 0
-        func run<T: NNFloat>(_: T.Type) -> Int {
-            let (l, s, ignore) = (x.nn(T.self), lse.nn(T.self), Int64(ignoreIndex))
-            return targets.dtype == .int32
-                ? T.nn.crossEntropyI32(l, targets.pointer(as: Int32.self), rows, classes, ignore, loss.nn(T.self), s, &count)
-                : T.nn.crossEntropyI64(l, targets.pointer(as: Int64.self), rows, classes, ignore, loss.nn(T.self), s, &count)
+        let lse = Tensor(uninitialized: [rows], dtype: x.dtype), chunks = rowChunks(rows, rowSize: classes)
+        // Per chunk of rows: its mean loss, its counted rows, and its first bad row (or -1).
+        var parts = [(loss: Double, count: Int, bad: Int)](repeating: (0, 0, -1), count: chunks.count)
+        func run<T: NNFloat>(_: T.Type) {
+            let (logits, saved, ignore) = (x.nn(T.self), lse.nn(T.self), Int64(ignoreIndex))
+            parts.withUnsafeMutableBufferPointer { parts in
+                Parallel.run(chunks.count) { c in
+                    let (r, first) = (chunks[c], chunks[c].lowerBound)
+                    var loss: T = 0, count = 0
+                    let bad = targets.dtype == .int32
+                        ? T.nn.crossEntropyI32(logits + first * classes, targets.pointer(as: Int32.self) + first, r.count,
+                                               classes, ignore, &loss, saved + first, &count)
+                        : T.nn.crossEntropyI64(logits + first * classes, targets.pointer(as: Int64.self) + first, r.count,
+                                               classes, ignore, &loss, saved + first, &count)
+                    parts[c] = (Double(loss), count, bad < 0 ? -1 : first + bad)
+                }
+            }
         }
-        let bad = byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
-        precondition(bad < 0, "cross_entropy: target \(targets.toDoubles()[Swift.max(bad, 0)]) of row \(bad) is outside [0, \(classes))")
-        return (loss, Saved(lse: lse, count: count))
+        byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
+        if let bad = parts.first(where: { $0.bad >= 0 })?.bad {
+            preconditionFailure("cross_entropy: target \(targets.toDoubles()[bad]) of row \(bad) is outside [0, \(classes))")
+        }
+        let count = parts.reduce(0) { $0 + $1.count }, total = parts.reduce(0) { $0 + $1.loss * Double($1.count) }
+        return (Tensor.scalar(count > 0 ? total / Double(count) : 0, dtype: x.dtype), Saved(lse: lse, count: count))
     }
 
     public func backward(_ g: Tensor, _ c: BackwardContext<Saved>) -> [Tensor?] {
         let x = c.inputs[0].contiguous(), (rows, classes) = x.rowsAndColumns
-        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), dloss = g.item
+        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), dloss = g.item, chunks = rowChunks(rows, rowSize: classes)
         func run<T: NNFloat>(_: T.Type) {
-            let (l, s, d, ignore, n) = (x.nn(T.self), c.saved.lse.nn(T.self), dx.nn(T.self), Int64(ignoreIndex), c.saved.count)
-            if targets.dtype == .int32 {
-                T.nn.crossEntropyBackwardI32(l, targets.pointer(as: Int32.self), s, rows, classes, ignore, n, dloss, d)
-            } else {
-                T.nn.crossEntropyBackwardI64(l, targets.pointer(as: Int64.self), s, rows, classes, ignore, n, dloss, d)
+            let (logits, lse, d, ignore, n) = (x.nn(T.self), c.saved.lse.nn(T.self), dx.nn(T.self), Int64(ignoreIndex), c.saved.count)
+            Parallel.run(chunks.count) { chunk in
+                let (r, first) = (chunks[chunk], chunks[chunk].lowerBound)
+                if targets.dtype == .int32 {
+                    T.nn.crossEntropyBackwardI32(logits + first * classes, targets.pointer(as: Int32.self) + first, lse + first,
+                                                 r.count, classes, ignore, n, dloss, d + first * classes)
+                } else {
+                    T.nn.crossEntropyBackwardI64(logits + first * classes, targets.pointer(as: Int64.self) + first, lse + first,
+                                                 r.count, classes, ignore, n, dloss, d + first * classes)
+                }
             }
         }
         byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })

@@ -31,6 +31,37 @@ final class NNOpTests: XCTestCase {
         XCTAssertEqual(headsLast.toDoubles(), x.rope().value.toDoubles(), accuracy: 1e-6)
     }
 
+    func testThreadedPathsMatchSerial() {
+        // Small shapes stay serial by default; thresholds of 1 force every split path.
+        let x = normal([6, 2, 5]), w = normal([5]), b = normal([5])
+        let q = normal([3, 4, 5, 8]), k = normal([3, 2, 7, 8]), v = normal([3, 2, 7, 6])
+        let mask = Tensor((0..<(3 * 5 * 7)).map { UInt8($0 % 3 == 0 || $0 % 7 == 0 ? 1 : 0) }, shape: [3, 1, 5, 7])
+        let targets = Tensor((0..<12).map { Int64($0 % 3 == 0 ? -100 : $0 % 5) }, shape: [6, 2])
+        let builds: [(String, ([Variable]) -> Variable)] = [
+            ("gelu", { $0[0].gelu() }), ("softmax", { $0[0].softmax() }), ("log_softmax", { $0[0].logSoftmax() }),
+            ("layer_norm", { $0[0].layerNorm(weight: $0[1], bias: $0[2]) }), ("rms_norm", { $0[0].rmsNorm(weight: $0[1]) }),
+            ("cross_entropy", { $0[0].crossEntropy(targets: targets) }),
+            ("attention", { $0[3].attention(keys: $0[4], values: $0[5], causal: true, mask: mask) }),
+        ]
+        func evaluate(_ build: ([Variable]) -> Variable) -> [[Double]] {
+            let inputs = [x, w, b, q, k, v].map { Variable($0.value, requiresGrad: true) }
+            let y = build(inputs)
+            y.backward(seed: Tensor.ones(y.shape))
+            return [y.value.toDoubles()] + inputs.map { $0.grad?.toDoubles() ?? [] }
+        }
+        let saved = (Parallel.minimumElements, Parallel.minimumGemmWork, Parallel.maxThreads)
+        defer { (Parallel.minimumElements, Parallel.minimumGemmWork, Parallel.maxThreads) = saved }
+        for (name, build) in builds {
+            (Parallel.minimumElements, Parallel.minimumGemmWork, Parallel.maxThreads) = saved
+            let serial = evaluate(build)
+            (Parallel.minimumElements, Parallel.minimumGemmWork, Parallel.maxThreads) = (1, 1, 3)
+            let threaded = evaluate(build)
+            for (i, (s, t)) in zip(serial, threaded).enumerated() {
+                XCTAssertEqual(t, s, accuracy: 1e-5, "\(name): \(i == 0 ? "output" : "grad of input \(i - 1)")")
+            }
+        }
+    }
+
     func testDropoutKeepsAboutOneMinusPAndRescales() {
         let x = Variable(Tensor.ones([100, 100]), requiresGrad: true)
         let y = x.dropout(p: 0.3, using: &rng)
