@@ -1,10 +1,11 @@
+import CalmAutograd
 import CalmKernels
 import CalmTensor
 import Foundation
 
-/// The fused NN kernels on float32 tensors: softmax and layer norm in GB/s of memory
-/// traffic (each pass reads its inputs and writes its outputs once) against a plain copy of
-/// the same tensor, and fused attention at the calm-small ViT shape in GFLOP/s.
+/// The fused NN kernels on float32: softmax and layer norm in GB/s of memory traffic (each
+/// pass reads its inputs and writes its outputs once) against a plain copy of the same
+/// tensor, and the fused attention op at the calm-small ViT shape in GFLOP/s.
 let nnBenchmark = Benchmark(name: "nn") {
     var rng = RandomGenerator(seed: 3)
     let (rows, cols) = (4096, 1024)
@@ -35,23 +36,28 @@ let nnBenchmark = Benchmark(name: "nn") {
                                    baseline: 2 * bytes / t[0] / 1e9, baselineName: "copy"))
     }
 
-    // calm-small ViT attention: batch 8, 6 heads, 197 tokens, head dim 64.
-    let (b, h, t, d) = (8, 6, 197, 64)
-    var p = calm_nn_attention_params(batch: b, q_heads: h, kv_heads: h, q_len: t, kv_len: t, head_dim: d, value_dim: d,
-                                     scale: 1 / Double(d).squareRoot(), causal: 0, mask: nil,
-                                     mask_batch_stride: 0, mask_head_stride: 0)
-    let q = normal([b, h, t, d]), k = normal([b, h, t, d]), v = normal([b, h, t, d]), dout = normal([b, h, t, d])
-    let (out, lse) = (normal([b, h, t, d]), normal([b, h, t]))
-    let (dq, dk, dv) = (normal([b, h, t, d]), normal([b, h, t, d]), normal([b, h, t, d]))
-    let flop = 4 * Double(b * h * t * t * d)  // q·kᵀ and p·v, 2·T·T·D each
-    let times = secondsPerCall(repeats: 5, [
-        { _ = calm_nn_attention_forward_f32(&p, q, k, v, out, lse) },
-        { _ = calm_nn_attention_backward_f32(&p, q, k, v, out, lse, dout, dq, dk, dv) },
-    ])
-    let shape = "\(b)×\(h)×\(t)×\(d)"
-    results.append(BenchResult(name: "attention forward", threads: 1, size: shape, unit: "GFLOP/s", value: flop / times[0] / 1e9))
-    // The backward pass recomputes q·kᵀ and runs four more products: 2.5× the forward work.
-    results.append(BenchResult(name: "attention backward", threads: 1, size: shape, unit: "GFLOP/s",
-                               value: 2.5 * flop / times[1] / 1e9))
+    // calm-small ViT attention through the op (batch 8, 6 heads, 197 tokens, head dim 64),
+    // serial and split across cores.
+    let shape = [8, 6, 197, 64]
+    let (q, k, v) = (Variable(Tensor.normal(shape, using: &rng), requiresGrad: true),
+                     Variable(Tensor.normal(shape, using: &rng), requiresGrad: true),
+                     Variable(Tensor.normal(shape, using: &rng), requiresGrad: true))
+    let attention = q.attention(keys: k, values: v), dout = Tensor.normal(shape, using: &rng)
+    let flop = 4 * Double(shape.reduce(1, *) * shape[2])  // q·kᵀ and p·v, 2·T·T·D each
+    let savedThreads = Parallel.maxThreads
+    defer { Parallel.maxThreads = savedThreads }
+    for threads in [1, 2] {
+        Parallel.maxThreads = threads
+        let times = secondsPerCall(repeats: 5, [
+            { _ = noGrad { q.attention(keys: k, values: v) } },
+            { attention.backward(seed: dout) },
+        ])
+        let size = shape.map(String.init).joined(separator: "×")
+        results.append(BenchResult(name: "attention forward", threads: threads, size: size, unit: "GFLOP/s",
+                                   value: flop / times[0] / 1e9))
+        // Backward recomputes q·kᵀ and runs four more products: 2.5× the forward work.
+        results.append(BenchResult(name: "attention backward", threads: threads, size: size, unit: "GFLOP/s",
+                                   value: 2.5 * flop / times[1] / 1e9))
+    }
     return results
 }
