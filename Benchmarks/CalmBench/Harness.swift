@@ -7,10 +7,17 @@ struct BenchResult: Codable {
     let size: String
     let unit: String
     let value: Double
-    var baseline: Double? = nil
-    var baselineName: String? = nil
+    let baseline: Double?
+    let baselineName: String?
+    /// value / baseline.
+    let ratio: Double?
 
-    var ratio: Double? { baseline.map { value / $0 } }
+    init(name: String, threads: Int, size: String, unit: String, value: Double,
+         baseline: Double? = nil, baselineName: String? = nil) {
+        (self.name, self.threads, self.size, self.unit, self.value) = (name, threads, size, unit, value)
+        (self.baseline, self.baselineName) = (baseline, baselineName)
+        ratio = baseline.map { value / $0 }
+    }
 }
 
 /// A named benchmark; `run` returns its rows. Add a case by appending to `allBenchmarks`.

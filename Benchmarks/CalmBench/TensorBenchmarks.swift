@@ -71,6 +71,8 @@ let elementwiseBenchmark = Benchmark(name: "elementwise") {
             ("add", 3 * bytes, { _ = a + b }),
             ("mul", 3 * bytes, { _ = a * b }),
             ("add (broadcast row)", 2 * bytes, { _ = a.reshaped([n / 1024, 1024]) + b.slice(axis: 0, 0..<1024) }),
+            ("exp", 2 * bytes, { _ = a.exp() }),
+            ("tanh", 2 * bytes, { _ = a.tanh() }),
             ("sum (all)", bytes, { _ = a.sum() }),
             ("sum (last axis)", bytes, { _ = a.reshaped([n / 1024, 1024]).sum(axes: [1]) }),
         ]

@@ -48,3 +48,10 @@ public final class Variable {
     /// The name of the op that produced this variable (nil for leaves).
     public var opName: String? { entry?.opName }
 }
+
+extension Variable: CustomStringConvertible {
+    public var description: String {
+        let origin = name.map { "'\($0)'" } ?? entry.map { "from \($0.opName)" } ?? "constant"
+        return "Variable(\(origin), requiresGrad: \(requiresGrad), \(value))"
+    }
+}

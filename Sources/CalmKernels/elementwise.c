@@ -5,6 +5,7 @@
 #include "calm_kernels.h"
 #include "simd.h"
 #include "strided.h"
+#include "vmath.h"
 
 #define BINARY_INNER(T, NAME, EXPR)                                                          \
     CALM_INLINE void NAME(int64_t n, T *o, int64_t os, const T *a, int64_t as,               \
@@ -111,5 +112,5 @@
         }                                                                                    \
     }
 
-DEFINE_ELEMENTWISE(float, f32, expf, logf, sqrtf, tanhf, powf)
+DEFINE_ELEMENTWISE(float, f32, calm_expf, logf, sqrtf, calm_tanhf, powf)
 DEFINE_ELEMENTWISE(double, f64, exp, log, sqrt, tanh, pow)

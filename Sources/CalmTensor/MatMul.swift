@@ -13,6 +13,10 @@ extension Tensor {
         let batch = Tensor.broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)))
         let out = Tensor(uninitialized: batch + [m, n], dtype: a.dtype)
         if out.count == 0 { return out }
+        if k == 0 {  // an empty sum: BLAS would reject the leading dimensions
+            out.fill(0)
+            return out
+        }
 
         // One gemm for [batch..., m, k] x [k, n] when a's rows fold into one matrix.
         if b.shape.dropLast(2).allSatisfy({ $0 == 1 }), let folded = a.view([-1, k]), GemmOperand(folded) != nil {

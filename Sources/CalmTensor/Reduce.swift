@@ -67,6 +67,27 @@ extension Tensor {
         }
     }
 
+    /// Index of the largest value along `axis` (the first one on ties) as int64, with that
+    /// axis removed: greedy decoding, accuracy. Not differentiable.
+    public func argmax(axis a: Int) -> Tensor {
+        let d = axis(a)
+        var order = Array(0..<rank)
+        order.remove(at: d)
+        order.append(d)
+        let rows = permuted(order).contiguous().to(.float64)
+        let n = shape[d], values = rows.pointer(as: Double.self)
+        precondition(n > 0, "argmax: axis \(d) of shape \(shape) is empty")
+        let picks: [Int64] = (0..<(count / n)).map { r in
+            let row = values + r * n
+            var best = 0
+            for j in 1..<n where row[j] > row[best] { best = j }
+            return Int64(best)
+        }
+        var outShape = shape
+        outShape.remove(at: d)
+        return Tensor(picks, shape: outShape)
+    }
+
     /// Sums a broadcast result back to `target` (the shape before broadcasting): what the
     /// backward pass of every broadcasting op needs.
     public func sum(toShape target: [Int]) -> Tensor {

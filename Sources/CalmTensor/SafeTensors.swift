@@ -44,13 +44,19 @@ public enum SafeTensors {
             guard let format = Format(rawValue: dtypeName) else {
                 throw SafeTensorsError(path, "tensor '\(name)' has unsupported dtype \(dtypeName)")
             }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw SafeTensorsError(path, "tensor '\(name)' has negative extent in \(shape)") }
-            let begin = offsets[0], end = offsets[1], count = shape.reduce(1, *)
-            guard begin >= 0, end >= begin, dataStart + end <= data.count else {
-                throw SafeTensorsError(path, "tensor '\(name)' byte range \(begin)..<\(end) lies outside the data (\(data.count - dataStart) bytes)")
+            // Sizes from the header are untrusted: check every product and sum for overflow.
+            let byteCount = shape.reduce(Optional(format.byteSize)) { total, extent in
+                guard let total, extent >= 0 else { return nil }
+                let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+                return overflow ? nil : product
             }
-            guard end - begin == count * format.byteSize else {
-                throw SafeTensorsError(path, "tensor '\(name)' has \(end - begin) bytes but \(dtypeName)\(shape) needs \(count * format.byteSize)")
+            guard let byteCount else { throw SafeTensorsError(path, "tensor '\(name)' has an invalid shape \(shape)") }
+            let begin = offsets[0], end = offsets[1], available = data.count - dataStart
+            guard begin >= 0, end >= begin, end <= available else {
+                throw SafeTensorsError(path, "tensor '\(name)' byte range \(begin)..<\(end) lies outside the data (\(available) bytes)")
+            }
+            guard end - begin == byteCount else {
+                throw SafeTensorsError(path, "tensor '\(name)' has \(end - begin) bytes but \(dtypeName)\(shape) needs \(byteCount)")
             }
             tensors[name] = format.decode(data, from: dataStart + begin, shape: shape)
         }
@@ -103,7 +109,7 @@ public enum SafeTensors {
         }
 
         func decode(_ data: Data, from start: Int, shape: [Int]) -> Tensor {
-            let count = shape.reduce(1, *)
+            let count = shape.reduce(1, *)  // checked for overflow by the caller
             let dtype: DType
             switch self {
             case .f32, .f16, .bf16: dtype = .float32

@@ -58,6 +58,26 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testFloat32ExpAndTanhAcrossTheirRange() {
+        // The float32 kernels use their own vectorized polynomials, not libm.
+        let xs = (0...20000).map { Float(-110 + 0.01 * Double($0)) } + [0, -0.0, 1e-8, -1e-30, .infinity, -.infinity]
+        let x = Tensor(xs)
+        let e = x.exp().toArray(Float.self), t = x.tanh().toArray(Float.self)
+        for (i, v) in xs.enumerated() {
+            let exact = Foundation.exp(Double(v))
+            if exact > Double(Float.greatestFiniteMagnitude) {
+                XCTAssertEqual(e[i], .infinity, "exp(\(v))")
+            } else if exact < Double(Float.leastNormalMagnitude) {
+                XCTAssertEqual(Double(e[i]), exact, accuracy: 1e-44, "exp(\(v))")
+            } else {
+                XCTAssertEqual(Double(e[i]), exact, accuracy: 2e-7 * exact, "exp(\(v))")
+            }
+            let tanh = Foundation.tanh(Double(v))
+            XCTAssertEqual(Double(t[i]), tanh, accuracy: 2e-7 * Swift.max(abs(tanh), 1e-30), "tanh(\(v))")
+        }
+        XCTAssertTrue(Tensor([Float.nan]).exp().toArray(Float.self)[0].isNaN)
+    }
+
     func testInPlaceUpdateOfAView() {
         let x = Tensor.zeros([2, 3])
         let column = x.slice(axis: 1, 1..<2)
@@ -99,7 +119,7 @@ final class KernelTests: XCTestCase {
         let cases: [([Int], [Int], Bool, Bool)] = [
             ([3, 4], [4, 5], false, false), ([3, 4], [4, 5], true, false), ([3, 4], [4, 5], false, true),
             ([3, 4], [4, 5], true, true), ([2, 3, 4], [4, 5], false, false), ([2, 3, 4], [2, 4, 5], true, true),
-            ([2, 1, 3, 4], [3, 4, 2], false, false), ([1, 4], [4, 1], false, false),
+            ([2, 1, 3, 4], [3, 4, 2], false, false), ([1, 4], [4, 1], false, false), ([2, 3, 0], [0, 2], false, false),
             ([6, 9, 10], [6, 10, 11], false, true),  // batch·m·n·k above minimumGemmWork: one gemm per core
         ]
         for dtype in [DType.float32, .float64] {

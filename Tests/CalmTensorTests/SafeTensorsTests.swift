@@ -93,6 +93,10 @@ final class SafeTensorsTests: XCTestCase {
             ("dtype", file(#"{"a": {"dtype": "C64", "shape": [1], "data_offsets": [0, 8]}}"#, data: Array(repeating: 0, count: 8)), "unsupported dtype C64"),
             ("range", file(#"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#, data: [0, 0]), "outside the data"),
             ("size", file(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#, data: Array(repeating: 0, count: 8)), "needs 12"),
+            ("overflow", file(#"{"a": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 8]}}"#), "invalid shape"),
+            ("negative", file(#"{"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}"#), "invalid shape"),
+            ("huge", file(#"{"a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 9223372036854775807]}}"#), "outside the data"),
+            ("metadata", file(#"{"__metadata__": {"step": 3}}"#), "__metadata__ is not a string map"),
         ]
         for c in cases {
             let url = temporaryURL("\(c.name).safetensors")

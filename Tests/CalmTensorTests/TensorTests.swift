@@ -24,6 +24,13 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(Tensor([7, 8] as [Int64]).to(.float64).toDoubles(), [7, 8])
     }
 
+    func testArgmaxAlongAnAxisTakesTheFirstOfTies() {
+        let x = Tensor([1, 5, 5, 0, 2, 9, 3, 3] as [Float], shape: [2, 4])
+        XCTAssertEqual(x.argmax(axis: 1).toArray(Int64.self), [1, 1])
+        XCTAssertEqual(x.argmax(axis: 0).toArray(Int64.self), [1, 1, 0, 1])
+        XCTAssertEqual(x.argmax(axis: -1).shape, [2])
+    }
+
     func testIndexSelectGatherAndTheirAdjoints() {
         let table = Tensor.arange(8).reshaped([4, 2])
         let ids = Tensor([3, 0, 3] as [Int32])
