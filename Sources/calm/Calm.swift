@@ -15,6 +15,7 @@ struct Calm: ParsableCommand {
             Eval.self,
             Ingest.self,
             Tokenize.self,
+            Model.self,
         ]
     )
 }
