@@ -3,7 +3,7 @@ import Foundation
 
 // swift run -c release CalmBench [--json] [--only NAME[,NAME...]]
 // Benchmarks are named cases; each issue that owns a hot path appends its own.
-let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, nnBenchmark,
+let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, nnBenchmark, modelBenchmark,
                                   // The data reader prints its own lines (shards branch).
                                   Benchmark(name: "data") { benchmarkDataReader(); return [] }]
 
