@@ -21,6 +21,18 @@ final class NNOpTests: XCTestCase {
         }
     }
 
+    func testAttentionMasksBroadcast() {
+        // A key-padding mask [B, 1, 1, Tk] and a 2-d [Tq, Tk] mask act like their dense expansions.
+        let q = normal([2, 2, 5, 4]), k = normal([2, 2, 7, 4]), v = normal([2, 2, 7, 4])
+        let padding = Tensor((0..<14).map { UInt8($0 % 7 < 5 - $0 / 7 ? 1 : 0) }, shape: [2, 1, 1, 7])
+        let banded = Tensor((0..<35).map { UInt8(abs($0 / 7 - $0 % 7) <= 2 ? 1 : 0) }, shape: [5, 7])
+        for mask in [padding, banded] {
+            let dense = mask.reshaped([Int](repeating: 1, count: 4 - mask.rank) + mask.shape).expand(to: [2, 2, 5, 7]).contiguous()
+            let broadcast = q.attention(keys: k, values: v, mask: mask).value.toDoubles()
+            XCTAssertEqual(broadcast, q.attention(keys: k, values: v, mask: dense).value.toDoubles(), accuracy: 0)
+        }
+    }
+
     func testRopeOffsetMatchesSlicedPositions() {
         let x = normal([1, 2, 9, 16])
         let whole = x.rope(theta: 10_000).value.slice(axis: 2, 5..<9)
