@@ -74,6 +74,18 @@ final class NNOpTests: XCTestCase {
         }
     }
 
+    func testIdsAndTargetsFromDataAreCheckedWithErrors() throws {
+        let table = Variable(Tensor.zeros([4, 3])), logits = Variable(Tensor.zeros([3, 5]))
+        XCTAssertThrowsError(try table.embedding(checking: Tensor([Int64(1), 4, 0]))) { error in
+            XCTAssertEqual("\(error)", "embedding ids: value 4 at position 1 is outside [0, 4)")
+        }
+        XCTAssertThrowsError(try logits.crossEntropy(checking: Tensor([Int32(0), -1, 2]), ignoreIndex: -100)) { error in
+            XCTAssertEqual("\(error)", "cross_entropy targets: value -1 at position 1 is outside [0, 5)")
+        }
+        XCTAssertEqual(try table.embedding(checking: Tensor([Int32(3), 0])).shape, [2, 3])
+        XCTAssertEqual(try logits.crossEntropy(checking: Tensor([Int64(4), -100, 0])).value.item, log(5), accuracy: 1e-6)
+    }
+
     func testDropoutKeepsAboutOneMinusPAndRescales() {
         let x = Variable(Tensor.ones([100, 100]), requiresGrad: true)
         let y = x.dropout(p: 0.3, using: &rng)
