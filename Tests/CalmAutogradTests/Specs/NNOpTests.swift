@@ -86,6 +86,15 @@ final class NNOpTests: XCTestCase {
         XCTAssertEqual(try logits.crossEntropy(checking: Tensor([Int64(4), -100, 0])).value.item, log(5), accuracy: 1e-6)
     }
 
+    func testCrossEntropyWithEveryTargetIgnoredIsZero() {
+        // PyTorch returns NaN here; a batch whose answer tokens are all masked must not poison training.
+        let logits = Variable(Tensor.normal([3, 5], using: &rng), requiresGrad: true)
+        let loss = logits.crossEntropy(targets: Tensor([Int64(-100), -100, -100]))
+        XCTAssertEqual(loss.value.item, 0)
+        loss.backward()
+        XCTAssertEqual(logits.grad?.toDoubles(), [Double](repeating: 0, count: 15))
+    }
+
     func testDropoutKeepsAboutOneMinusPAndRescales() {
         let x = Variable(Tensor.ones([100, 100]), requiresGrad: true)
         let y = x.dropout(p: 0.3, using: &rng)
