@@ -11,10 +11,11 @@ struct Calm: ParsableCommand {
         subcommands: [
             Doctor.self,
             Recipes.self,
+            Ingest.self,
             Convert.self,
             Eval.self,
-            Ingest.self,
             Tokenize.self,
+            Attributes.self,
             Model.self,
         ]
     )
