@@ -17,6 +17,7 @@ struct Calm: ParsableCommand {
             Tokenize.self,
             Attributes.self,
             BuildBenchmark.self,
+            Model.self,
         ]
     )
 }
