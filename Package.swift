@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
 
         // Small C shims and kernels.
-        .target(name: "CalmKernels", cSettings: optimizedC),
+        .target(name: "CalmKernels", dependencies: ["COpenBLAS"], cSettings: optimizedC,  // attention calls BLAS
+                linkerSettings: [.linkedLibrary("m")]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], cSettings: optimizedC),
         .target(name: "ImageCodecShim", dependencies: ["CPNG", "CJPEG", "CWebP"], cSettings: optimizedC),
 

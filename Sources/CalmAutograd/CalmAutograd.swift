@@ -1,2 +1,0 @@
-/// Reverse-mode automatic differentiation over `CalmTensor`.
-public enum CalmAutograd {}

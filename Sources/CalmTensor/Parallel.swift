@@ -1,0 +1,32 @@
+import Foundation
+
+/// When and how the kernels split work across cores. Below `minimumElements` threading
+/// loses to its own overhead on this machine kind (platform-notes), so small tensors stay serial.
+public enum Parallel {
+    /// Smallest element count worth splitting across threads.
+    nonisolated(unsafe) public static var minimumElements = 1 << 17
+    /// Most threads one kernel uses.
+    nonisolated(unsafe) public static var maxThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Batched products of at most this m·n·k run one per core (OpenBLAS single-threaded)
+    /// rather than one after another with OpenBLAS threads inside each small call.
+    nonisolated(unsafe) public static var smallGemmVolume = 128 * 128 * 128
+    /// Smallest total batch·m·n·k worth that split.
+    nonisolated(unsafe) public static var minimumGemmWork = 1 << 23
+
+    /// How many chunks to cut `elements` of work into.
+    public static func chunkCount(elements: Int, splittable: Int) -> Int {
+        guard elements >= minimumElements, splittable >= 2 else { return 1 }
+        return Swift.min(maxThreads, splittable)
+    }
+
+    /// Runs `body(chunk)` for chunk in 0..<chunks, concurrently when there are several.
+    public static func run(_ chunks: Int, _ body: (Int) -> Void) {
+        if chunks <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
+    }
+
+    /// The half-open range of `0..<n` that chunk `i` of `chunks` owns.
+    public static func range(_ i: Int, of chunks: Int, total n: Int) -> Range<Int> {
+        (n * i / chunks)..<(n * (i + 1) / chunks)
+    }
+}
