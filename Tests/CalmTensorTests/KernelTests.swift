@@ -1,3 +1,4 @@
+import COpenBLAS
 import XCTest
 @testable import CalmTensor
 
@@ -112,6 +113,20 @@ final class KernelTests: XCTestCase {
                 XCTAssertEqual(x.sum(axes: axes).rank, shape.count - reduced.count)
             }
         }
+    }
+
+    func testTransposedViewsReachBLASAsFlagsNotCopies() {
+        let x = Tensor.zeros([6, 4])
+        let plain = GemmOperand(x), flipped = GemmOperand(x.transposed())
+        XCTAssertEqual(plain?.trans, CblasNoTrans)
+        XCTAssertEqual(plain?.ld, 4)
+        XCTAssertEqual(flipped?.trans, CblasTrans)
+        XCTAssertEqual(flipped?.ld, 4)
+        XCTAssertTrue(flipped?.tensor.storage === x.storage)
+        // A column slice keeps its row stride as the leading dimension.
+        XCTAssertEqual(GemmOperand(x.slice(axis: 1, 1..<3))?.ld, 4)
+        // Broadcast (stride 0) rows cannot be described to BLAS.
+        XCTAssertNil(GemmOperand(Tensor.zeros([1, 4]).expand(to: [3, 4])))
     }
 
     func testMatmulAgreesWithLoopsForLayoutsAndBatches() {
