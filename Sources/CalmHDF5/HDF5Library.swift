@@ -9,4 +9,8 @@ public enum HDF5Library {
         H5get_libversion(&major, &minor, &release)
         return "\(major).\(minor).\(release)"
     }
+
+    /// Opens the library and silences its stderr error printing (statuses are checked instead).
+    /// The setting belongs to the calling thread's error stack, so every entry point calls this.
+    static func initialize() { calm_h5_silence_errors() }
 }

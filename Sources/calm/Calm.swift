@@ -13,6 +13,7 @@ struct Calm: ParsableCommand {
             Recipes.self,
             Convert.self,
             Eval.self,
+            Ingest.self,
         ]
     )
 }
