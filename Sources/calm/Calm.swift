@@ -14,6 +14,7 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Ingest.self,
+            Tokenize.self,
         ]
     )
 }
