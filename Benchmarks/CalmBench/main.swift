@@ -3,7 +3,7 @@ import Foundation
 
 // swift run -c release CalmBench [--json] [--only NAME[,NAME...]]
 // Benchmarks are named cases; each issue that owns a hot path appends its own.
-let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, nnBenchmark]
+let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, dataReaderBenchmark]
 
 let arguments = CommandLine.arguments.dropFirst()
 let asJSON = arguments.contains("--json")
@@ -11,7 +11,7 @@ let only = arguments.firstIndex(of: "--only").flatMap { i in
     arguments.index(after: i) < arguments.endIndex ? Set(arguments[arguments.index(after: i)].split(separator: ",").map(String.init)) : nil
 }
 let selected = allBenchmarks.filter { only?.contains($0.name) ?? true }
-if selected.isEmpty && only?.contains("datareader") != true {
+if selected.isEmpty {
     FileHandle.standardError.write("no benchmark named \(only ?? []); known: \(allBenchmarks.map(\.name))\n".data(using: .utf8)!)
     exit(2)
 }
@@ -25,5 +25,3 @@ if asJSON {
     print("blas core: \(BLAS.coreName), kernels: \(CPU.kernelISA)")
     printTable(results)
 }
-// The shard reader benchmark (branch shards) prints its own lines.
-if only == nil || only!.contains("datareader") { benchmarkDataReader() }

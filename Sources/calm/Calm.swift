@@ -11,6 +11,7 @@ struct Calm: ParsableCommand {
         subcommands: [
             Doctor.self,
             Recipes.self,
+            Ingest.self,
             Convert.self,
             Eval.self,
             Ingest.self,
