@@ -14,7 +14,6 @@ struct Calm: ParsableCommand {
             Ingest.self,
             Convert.self,
             Eval.self,
-            Ingest.self,
             Tokenize.self,
         ]
     )
