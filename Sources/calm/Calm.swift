@@ -15,6 +15,8 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Tokenize.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
