@@ -107,3 +107,25 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(newest.checkpoint.step, 3)
     }
 }
+
+/// Scripts/kill_test.sh (20 SIGKILLs at random moments, mostly inside checkpoint writes; about 20 s).
+final class KillTests: XCTestCase {
+    func testKillScriptPasses() throws {
+        let calm = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm")
+        guard FileManager.default.isExecutableFile(atPath: calm.path) else { throw XCTSkip("the calm executable is not built") }
+        guard pythonHas("h5py") else { throw XCTSkip("h5py is not installed (the script compares the final weights with it)") }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Scripts/kill_test.sh")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path, calm.path, "20"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        XCTAssertTrue(output.contains("kill test passed: 20 SIGKILLs"), output)
+    }
+}
