@@ -84,7 +84,8 @@ reached=$(newest_complete "$run")
 python3 - "$WORK/straight" "$run" <<'PY'
 import json, sys
 import h5py
-straight, killed = ([(r["step"], r["loss"]) for r in map(json.loads, open(f"{run}/metrics.jsonl"))] for run in sys.argv[1:])
+straight, killed = ([(r["step"], r["loss"]) for r in map(json.loads, open(f"{run}/metrics.jsonl")) if "loss" in r]
+                    for run in sys.argv[1:])
 assert straight == killed, f"losses differ:\n{straight}\n{killed}"
 def weights(run):
     found = {}

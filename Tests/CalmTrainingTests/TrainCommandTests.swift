@@ -58,7 +58,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("step 2/6") && output.contains("step 6/6") && output.contains("eta"), output)
         let records = try MetricsLog.read(folder + "/run/metrics.jsonl")
-        XCTAssertEqual(records.map { ($0["step"] as! NSNumber).intValue }, Array(1...6))
+        XCTAssertEqual(records.map { ($0["step"] as! NSNumber).intValue }, Array(1...6) + [6])
+        XCTAssertNotNil((records.last?["eval"] as? [String: Any])?["mse"] as? NSNumber, "evaluation at the end")
         for key in ["loss", "lr", "grad_norm", "tokens_per_s", "images_per_s", "rss_mb", "time"] {
             XCTAssertNotNil(records[0][key] as? NSNumber, key)
         }
@@ -90,7 +91,7 @@ final class TrainCommandTests: XCTestCase {
         let resumed = finish(try launch(["train", folder + "/probe.yaml", "train.max_steps=\(step + 2)", "--resume"]))
         XCTAssertEqual(resumed.status, 0, resumed.output)
         XCTAssertTrue(resumed.output.contains("at step \(step)"), resumed.output)
-        XCTAssertEqual(try MetricsLog.read(folder + "/run/metrics.jsonl").map { ($0["step"] as! NSNumber).intValue }, Array(1...(step + 2)))
+        XCTAssertEqual(try MetricsLog.read(folder + "/run/metrics.jsonl").map { ($0["step"] as! NSNumber).intValue }, Array(1...(step + 2)) + [step + 2])
     }
 
     /// A second signal exits at once (status 130, or 0 if the save had already finished); the

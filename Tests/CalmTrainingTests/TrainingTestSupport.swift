@@ -60,7 +60,7 @@ func quietTrainer(_ recipe: Recipe, stage: TrainingStage? = nil) throws -> (Trai
 /// The losses logged in a run's metrics.jsonl, by step.
 func loggedLosses(_ runDirectory: String) throws -> [Int: Double] {
     var losses: [Int: Double] = [:]
-    for record in try MetricsLog.read(runDirectory + "/metrics.jsonl") {
+    for record in try MetricsLog.read(runDirectory + "/metrics.jsonl") where record["eval"] == nil {
         losses[(record["step"] as! NSNumber).intValue] = (record["loss"] as? NSNumber)?.doubleValue ?? .nan
     }
     return losses

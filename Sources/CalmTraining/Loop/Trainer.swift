@@ -106,6 +106,12 @@ public final class Trainer {
                 throw TrainingError("stopping at step \(step): \(nonFiniteStreak) non-finite steps in a row "
                                     + "(train.max_nonfinite_steps = \(recipe.train.maxNonFiniteSteps)); lower optimizer.lr or check the data")
             }
+            let evaluateEvery = recipe.evaluation.every
+            if let evaluating = stage as? EvaluatingStage, evaluateEvery > 0 ? step % evaluateEvery == 0 : step == recipe.train.maxSteps {
+                let results = try noGrad { try evaluating.evaluate() }
+                metrics.append([("step", .int(step)), ("eval", .record(results.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) }))])
+                progress.note("eval at step \(step): " + results.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
             if step % recipe.checkpoint.every == 0 || step == recipe.train.maxSteps {
                 lastSaved = (step, try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak))
             }

@@ -9,7 +9,8 @@ import Foundation
 /// image's shard labels (e.g. aesthetic scores) from its 8×8 thumbnail, or its mean colour when
 /// the shards carry no labels. Random horizontal flips come from the reader's per-record
 /// generators, dropout from the runtime's generator, so resume must restore both to be exact.
-public final class ImageProbeStage: TrainingStage {
+/// Evaluation is the mean squared error over the first `evaluationImages` records in shard order.
+public final class ImageProbeStage: EvaluatingStage {
     public static let thumbnailSide = 8
     public let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
@@ -17,6 +18,7 @@ public final class ImageProbeStage: TrainingStage {
     private var reader: ShardReader<Example>
     private let hidden: Int
     private let dropout = 0.1
+    public var evaluationImages = 16
 
     struct Example { var input: [Float]; var target: [Float] }
 
@@ -44,13 +46,29 @@ public final class ImageProbeStage: TrainingStage {
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
         guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        return forward(examples) { $0.dropout(p: dropout, using: &random) }
+    }
+
+    /// The mean squared error of a batch; `regularize` applies dropout to the hidden layer when training.
+    private func forward(_ examples: [Example], regularize: (Variable) -> Variable = { $0 }) -> MicroBatch {
         let inputs = Variable(Tensor(examples.flatMap(\.input), shape: [examples.count, examples[0].input.count]))
         let targets = Variable(Tensor(examples.flatMap(\.target), shape: [examples.count, examples[0].target.count]))
         let p = Dictionary(uniqueKeysWithValues: parameters)
-        let hiddenLayer = (inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh()
-            .dropout(p: dropout, using: &random)
+        let hiddenLayer = regularize((inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh())
         let prediction = hiddenLayer.matmul(p["probe.fc2.weight"]!.transposed()) + p["probe.fc2.bias"]!
         return MicroBatch(loss: (prediction - targets).pow(2).mean(), images: examples.count)
+    }
+
+    public func evaluate() throws -> [String: Double] {
+        var evaluationOptions = options
+        (evaluationOptions.shuffleBuffer, evaluationOptions.epochs) = (0, 1)
+        let reader = try Self.makeReader(shards, evaluationOptions, nil)
+        var (sum, count) = (0.0, 0)
+        while count < evaluationImages, let examples = try reader.next() {
+            sum += forward(examples).loss.value.item * Double(examples.count)
+            count += examples.count
+        }
+        return ["mse": sum / Double(max(count, 1))]
     }
 
     public var dataPosition: String {

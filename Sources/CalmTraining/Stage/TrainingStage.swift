@@ -19,6 +19,13 @@ public protocol TrainingStage: AnyObject {
     func restore(dataPosition: String) throws
 }
 
+/// A stage that can also measure held-out metrics. The runtime calls `evaluate` (with gradient
+/// recording off) every `eval.every` steps, or once at the end when that is 0, and logs the result
+/// as `{"step": n, "eval": {...}}`. It must not disturb the training data stream or `random`.
+public protocol EvaluatingStage: TrainingStage {
+    func evaluate() throws -> [String: Double]
+}
+
 /// One micro-batch's loss and how much it consumed (for throughput).
 public struct MicroBatch {
     public var loss: Variable
