@@ -18,6 +18,8 @@ struct Calm: ParsableCommand {
             Attributes.self,
             BuildBenchmark.self,
             Model.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
