@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "CalmEval"),
 
         // The four aesthetic tasks: suggestions and their edits, simulated raters, the corpus benchmark.
-        .target(name: "CalmTasks", dependencies: ["CalmImage", "CalmSelfSupervision", "CalmData", "CalmEval", "CalmHDF5"]),
+        .target(name: "CalmTasks", dependencies: ["CalmImage", "CalmSelfSupervision", "CalmData", "CalmEval", "CalmHDF5",
+                                              "CalmText", "CalmTensor", "CalmAutograd", "CalmModels", "CalmTraining"]),
 
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [

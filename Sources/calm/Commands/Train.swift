@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmTasks
 import CalmTraining
 import Foundation
 
@@ -21,7 +22,9 @@ struct Train: ParsableCommand {
     func run() throws {
         let recipe = try Recipe.load(file: recipe, overrides: overrides)
         StopSignal.install()
-        let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe))
+        // The instruct and personalize stages of the CALM model live in CalmTasks (above CalmTraining).
+        let instructs = recipe.stage == .instruct || recipe.stage == .personalize
+        let trainer = Trainer(recipe: recipe, stage: instructs ? try InstructStage(recipe: recipe) : try StageRegistry.makeStage(for: recipe))
         switch try trainer.run(resume: resume) {
         case .stopped:
             return
