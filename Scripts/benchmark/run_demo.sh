@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The demonstration table: every task's metrics on the corpus benchmark for calm-tiny
+# instruct-tuned from a self-supervised pretraining checkpoint and from scratch (same recipe).
+#   bash Scripts/benchmark/run_demo.sh PRETRAINED_CHECKPOINT TOKENIZER_JSON [STEPS]
+# Writes runs/demo/<model>/*.json and prints one JSON line per metric file.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pretrained=$1 tokenizer=$2 steps=${3:-150}
+calm=.build/release/calm
+bench=runs/bench
+[ -f $bench/instruct-train.jsonl ] || $calm build-benchmark --corpus /tmp/calm-corpus --output $bench
+
+train() {  # name, init_from
+  $calm train Recipes/instruct-tiny-corpus.yaml model.init_from="$2" model.tokenizer="$tokenizer" \
+    train.max_steps="$steps" schedule.warmup_steps=10 checkpoint.every=50 run.dir=runs/instruct-"$1"
+}
+[ -f runs/instruct-ssl/checkpoints/latest.h5 ] || train ssl "$pretrained" &
+[ -f runs/instruct-scratch/checkpoints/latest.h5 ] || train scratch null &
+wait
+
+for name in ssl scratch; do
+  out=runs/demo/$name; mkdir -p $out
+  model=(--checkpoint runs/instruct-$name/checkpoints/latest.h5)
+  $calm score "${model[@]}" --instructions $bench/scoring-test.jsonl --csv $out/scores.csv
+  $calm eval scoring --scores $out/scores.csv > $out/scoring.json
+  $calm comment "${model[@]}" --instructions $bench/commenting-test.jsonl --candidates $out/comments.json
+  $calm eval commenting --candidates $out/comments.json --references $bench/commenting-references.json > $out/commenting.json
+  $calm eval suggesting "${model[@]}" --instructions $bench/suggesting-test.jsonl --outcomes $out/suggestions.jsonl > $out/suggesting.json
+  for k in 10 100; do
+    $calm personalize "${model[@]}" --instructions $bench/personalization-k$k.jsonl --steps 10 --test-limit 40 \
+      --work runs/demo/$name/personalize-k$k --csv $out/personal-k$k.csv
+    $calm eval personalization --scores $out/personal-k$k.csv > $out/personal-k$k.json
+  done
+  $calm personalize "${model[@]}" --instructions $bench/personalization-k10.jsonl --in-context --test-limit 40 --csv $out/personal-icl-k10.csv
+  $calm eval personalization --scores $out/personal-icl-k10.csv > $out/personal-icl-k10.json
+done
+for f in runs/demo/*/*.json; do echo "$f $(cat "$f" | head -c 400)"; done
