@@ -2,10 +2,12 @@
 # The demonstration table: every task's metrics on the corpus benchmark for calm-tiny
 # instruct-tuned from a self-supervised pretraining checkpoint and from scratch (same recipe).
 #   bash Scripts/benchmark/run_demo.sh PRETRAINED_CHECKPOINT TOKENIZER_JSON [STEPS]
-# Writes runs/demo/<model>/*.json and prints one JSON line per metric file.
+# Writes runs/demo/<model>/*.json and prints each metric file. PERSONAL_STEPS (10) and
+# TEST_LIMIT (40 held-out images per user) keep personalization within minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pretrained=$1 tokenizer=$2 steps=${3:-150}
+personal_steps=${PERSONAL_STEPS:-10} test_limit=${TEST_LIMIT:-40}
 calm=.build/release/calm
 bench=runs/bench
 [ -f $bench/instruct-train.jsonl ] || $calm build-benchmark --corpus /tmp/calm-corpus --output $bench
@@ -18,20 +20,25 @@ train() {  # name, init_from
 [ -f runs/instruct-scratch/checkpoints/latest.h5 ] || train scratch null &
 wait
 
-for name in ssl scratch; do
-  out=runs/demo/$name; mkdir -p $out
-  model=(--checkpoint runs/instruct-$name/checkpoints/latest.h5)
+evaluate() {  # name: every task's metrics of runs/instruct-<name>
+  local name=$1 out=runs/demo/$1
+  local model=(--checkpoint runs/instruct-$name/checkpoints/latest.h5)
+  mkdir -p $out
   $calm score "${model[@]}" --instructions $bench/scoring-test.jsonl --csv $out/scores.csv
   $calm eval scoring --scores $out/scores.csv > $out/scoring.json
   $calm comment "${model[@]}" --instructions $bench/commenting-test.jsonl --candidates $out/comments.json
   $calm eval commenting --candidates $out/comments.json --references $bench/commenting-references.json > $out/commenting.json
   $calm eval suggesting "${model[@]}" --instructions $bench/suggesting-test.jsonl --outcomes $out/suggestions.jsonl > $out/suggesting.json
+  $calm personalize "${model[@]}" --instructions $bench/personalization-k10.jsonl --in-context --test-limit $test_limit \
+    --csv $out/personal-icl-k10.csv
+  $calm eval personalization --scores $out/personal-icl-k10.csv > $out/personal-icl-k10.json
   for k in 10 100; do
-    $calm personalize "${model[@]}" --instructions $bench/personalization-k$k.jsonl --steps 10 --test-limit 40 \
-      --work runs/demo/$name/personalize-k$k --csv $out/personal-k$k.csv
+    $calm personalize "${model[@]}" --instructions $bench/personalization-k$k.jsonl --steps $personal_steps --test-limit $test_limit \
+      --work $out/personalize-k$k --csv $out/personal-k$k.csv
     $calm eval personalization --scores $out/personal-k$k.csv > $out/personal-k$k.json
   done
-  $calm personalize "${model[@]}" --instructions $bench/personalization-k10.jsonl --in-context --test-limit 40 --csv $out/personal-icl-k10.csv
-  $calm eval personalization --scores $out/personal-icl-k10.csv > $out/personal-icl-k10.json
-done
+}
+evaluate ssl > runs/demo-ssl.log 2>&1 &
+evaluate scratch > runs/demo-scratch.log 2>&1 &
+wait
 for f in runs/demo/*/*.json; do echo "$f $(cat "$f" | head -c 400)"; done

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmHDF5
 import CalmImage
 import CalmTasks
 import Foundation
@@ -35,7 +36,7 @@ struct Comment: ParsableCommand {
                 critiques[record.id] = try assessor.answer(prompt, images: [image])
             }
             let data = try JSONSerialization.data(withJSONObject: critiques, options: [.sortedKeys, .prettyPrinted])
-            try writeAtomically(String(decoding: data, as: UTF8.self) + "\n", to: candidates)
+            try AtomicFile.write(data + Data("\n".utf8), to: candidates)
             print("comment: \(critiques.count) critiques written to \(candidates)")
             return
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmHDF5
 import CalmImage
 import CalmTasks
 import Foundation
@@ -38,7 +39,7 @@ struct EvalSuggesting: ParsableCommand {
                                        "inverse": outcome.namesInverse, "before": outcome.scoreBefore, "after": outcome.scoreAfter]
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
         }
-        if let outcomes { try writeAtomically(lines.joined(separator: "\n") + "\n", to: outcomes) }
+        if let outcomes { try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: outcomes) }
         print(try SuggestingReport(results, oracleGains: oracle).json)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmHDF5
 import CalmData
 import CalmImage
 import CalmTasks
@@ -75,7 +76,7 @@ struct Personalize: ParsableCommand {
             }
             print("personalize: user \(user): \(train.count) shots, \(test.count) held-out images scored")
         }
-        try writeAtomically(lines.joined(separator: "\n") + "\n", to: csv)
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: csv)
         print("personalize: \(lines.count - 1) rows written to \(csv)")
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmHDF5
 import CalmImage
 import CalmTasks
 import Foundation
@@ -41,7 +42,7 @@ struct Score: ParsableCommand {
                 }
                 lines.append("\(record.id),\(try assessor.score(image, scale: range[0]...range[1])),\(label)")
             }
-            try writeAtomically(lines.joined(separator: "\n") + "\n", to: csv)
+            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: csv)
             print("score: \(lines.count - 1) predictions written to \(csv)")
             return
         }

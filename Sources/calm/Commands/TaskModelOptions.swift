@@ -30,10 +30,3 @@ func recordsWithImages(_ path: String, limit: Int? = nil) throws -> [(record: In
         return (record, try ImageDecoder.decode(folder.bytes(for: first), name: folder.root.appendingPathComponent(first).path))
     }
 }
-
-/// Writes `text` to `path` atomically (temporary file, then rename).
-func writeAtomically(_ text: String, to path: String) throws {
-    let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-    try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-    guard rename(temporary, path) == 0 else { throw TaskError("\(path): cannot rename \(temporary) over it") }
-}
