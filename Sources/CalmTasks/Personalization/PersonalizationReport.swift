@@ -60,7 +60,10 @@ public struct PersonalizationReport: Sendable {
     /// One JSON object: users, srcc, generic_srcc, gain, and per-user values under `per_user`.
     public var json: String {
         let summary = jsonObject([("users", Double(users)), ("srcc", srcc), ("generic_srcc", genericSRCC), ("gain", gain)])
-        let members = perUser.map { "\"\($0.user)\": " + jsonObject([("srcc", $0.srcc), ("generic_srcc", $0.generic)]) }
+        let members = perUser.map { user -> String in
+            let name = user.user.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(name)\": " + jsonObject([("srcc", user.srcc), ("generic_srcc", user.generic)])
+        }
         return String(summary.dropLast()) + ", \"per_user\": {" + members.joined(separator: ", ") + "}}"
     }
 }
