@@ -42,6 +42,9 @@ let package = Package(
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
 
+        // Data-parallel training: communicators (Open MPI loaded at run time, never required to build).
+        .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"]),
+
         // Evaluation: scoring and commenting metrics.
         .target(name: "CalmEval"),
 
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData"]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,78 @@
+import CalmAutograd
+import CalmTensor
+import XCTest
+@testable import CalmDistributed
+
+/// The parts of data parallelism that need no second process.
+final class DataParallelUnitTests: XCTestCase {
+    func testBucketPlans() {
+        struct Case {
+            let name: String
+            let shapes: [[Int]]
+            let dtypes: [DType]
+            let bucketBytes: Int
+            /// Parameter indices per bucket, in send order.
+            let expected: [[Int]]
+        }
+        let f32 = DType.float32, f64 = DType.float64
+        let cases = [
+            Case(name: "all fit one bucket, reverse order", shapes: [[2, 3], [3], [4]], dtypes: [f32, f32, f32], bucketBytes: 1024, expected: [[2, 1, 0]]),
+            Case(name: "split at the byte limit", shapes: [[4], [4], [4]], dtypes: [f32, f32, f32], bucketBytes: 32, expected: [[2, 1], [0]]),
+            Case(name: "oversized parameter alone", shapes: [[2], [100], [2]], dtypes: [f32, f32, f32], bucketBytes: 16, expected: [[2], [1], [0]]),
+            Case(name: "one dtype per bucket", shapes: [[2], [2], [2]], dtypes: [f32, f64, f32], bucketBytes: 1024, expected: [[2], [1], [0]]),
+            Case(name: "no parameters", shapes: [], dtypes: [], bucketBytes: 64, expected: []),
+        ]
+        for c in cases {
+            let plan = GradientBucketPlan(shapes: c.shapes, dtypes: c.dtypes, bucketBytes: c.bucketBytes)
+            XCTAssertEqual(plan.buckets.map { $0.slots.map(\.parameter) }, c.expected, c.name)
+            for bucket in plan.buckets {
+                XCTAssertEqual(bucket.slots.map(\.offset), bucket.slots.indices.map { i in bucket.slots[..<i].reduce(0) { $0 + $1.count } }, c.name)
+                XCTAssertTrue(bucket.slots.allSatisfy { c.dtypes[$0.parameter] == bucket.dtype && $0.count == c.shapes[$0.parameter].reduce(1, *) }, c.name)
+            }
+        }
+    }
+
+    func testBatchPartitionTilesTheGlobalBatchInOrder() {
+        for ranks in 1...5 {
+            for count in 0...13 {
+                let shares = (0..<ranks).map { BatchPartition.share(of: $0, ranks: ranks, count: count) }
+                XCTAssertEqual(shares.flatMap { Array($0) }, Array(0..<count), "\(ranks) ranks, \(count) samples")
+                XCTAssertLessThanOrEqual(shares.map(\.count).max()! - shares.map(\.count).min()!, 1, "\(ranks) ranks, \(count) samples")
+            }
+        }
+        XCTAssertEqual(BatchPartition.share(of: 2, ranks: 3, count: 2), 2..<2, "the last rank of a short batch may get nothing")
+    }
+
+    func testLauncherDetection() throws {
+        XCTAssertNil(CommunicatorEnvironment.launchedSize([:]))
+        XCTAssertEqual(CommunicatorEnvironment.launchedSize(["OMPI_COMM_WORLD_SIZE": "4"]), 4)
+        XCTAssertEqual(CommunicatorEnvironment.launchedSize(["PMI_SIZE": "3"]), 3)
+        XCTAssertNil(CommunicatorEnvironment.launchedSize(["OMPI_COMM_WORLD_SIZE": "many"]))
+        XCTAssertTrue(try CommunicatorEnvironment.current([:]) is SingleProcess)
+    }
+
+    func testSingleProcessCollectivesAreIdentities() throws {
+        let one = SingleProcess()
+        XCTAssertEqual(try one.allreduceSum([1.5, -2]), [1.5, -2])
+        var bytes: [UInt8] = [1, 2, 3]
+        try bytes.withUnsafeMutableBytes { try one.broadcast($0, root: 0) }
+        XCTAssertEqual(bytes, [1, 2, 3])
+        XCTAssertThrowsError(try bytes.withUnsafeMutableBytes { try one.broadcast($0, root: 1) }) { error in
+            XCTAssertTrue("\(error)".contains("rank 1"), "\(error)")
+        }
+    }
+
+    /// In one process the gradient is scaled by its share of the global batch, and a
+    /// parameter without gradient gets zeros, as with several ranks.
+    func testSingleProcessAveragingWeighsByShare() throws {
+        let used = Variable.parameter(Tensor([1, 2, 3] as [Float]), name: "used")
+        let unused = Variable.parameter(Tensor([4] as [Float]), name: "unused")
+        (used * used).sum().backward()
+        let parallel = DataParallel(parameters: [used, unused], communicator: SingleProcess())
+        try parallel.averageGradients(localSamples: 3, globalSamples: 4)
+        XCTAssertEqual(used.grad?.toArray(Float.self), [1.5, 3, 4.5])
+        XCTAssertEqual(unused.grad?.toArray(Float.self), [0])
+        XCTAssertEqual(parallel.gradientBytes, 16)
+        XCTAssertEqual(try parallel.average(2, localSamples: 1, globalSamples: 4), 0.5)
+    }
+}

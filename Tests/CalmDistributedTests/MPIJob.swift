@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+@testable import CalmDistributed
+
+/// Runs a `TrainingJob` on `ranks` processes with `mpirun`: each rank is this test binary
+/// running only `MPIRankWorker.testRank`, which finds its job in `CALM_MPI_JOB`.
+enum MPIJob {
+    static let jobVariable = "CALM_MPI_JOB"
+
+    /// `mpirun` on the PATH, or nil.
+    static var mpirun: String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The results of every rank, in rank order; skips the test when Open MPI is not installed.
+    static func run(_ job: TrainingJob, ranks: Int) throws -> [TrainingResult] {
+        guard let mpirun else { throw XCTSkip("mpirun not found: install openmpi-bin (Scripts/setup-mpi.sh)") }
+        let jobFile = job.results + "/job-\(ranks).json"
+        try JSONEncoder().encode(job).write(to: URL(fileURLWithPath: jobFile))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        process.arguments = ["-np", "\(ranks)", "--oversubscribe", "-x", jobVariable, "-x", "OPENBLAS_NUM_THREADS",
+                             testBinary, "CalmDistributedTests.MPIRankWorker/testRank"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[jobVariable] = jobFile
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        // CI runs as root, which Open MPI refuses unless told twice.
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw DistributedError("mpirun -np \(ranks) exited with \(process.terminationStatus):\n\(output.suffix(4000))")
+        }
+        return try (0..<ranks).map { rank in
+            try JSONDecoder().decode(TrainingResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.results + "/rank-\(rank).json")))
+        }
+    }
+}
+
+/// One rank of an `MPIJob`; skipped in ordinary test runs.
+final class MPIRankWorker: XCTestCase {
+    func testRank() throws {
+        guard let jobFile = ProcessInfo.processInfo.environment[MPIJob.jobVariable] else {
+            throw XCTSkip("runs only as a rank started by MPIJob under mpirun")
+        }
+        let job = try JSONDecoder().decode(TrainingJob.self, from: Data(contentsOf: URL(fileURLWithPath: jobFile)))
+        let communicator = try CommunicatorEnvironment.current()
+        XCTAssertTrue(communicator is MPICommunicator)
+        let result = try runTraining(job, on: communicator)
+        try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: job.results + "/rank-\(communicator.rank).json"))
+    }
+}
