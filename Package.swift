@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
 
         // Small C shims and kernels.
-        .target(name: "CalmKernels", cSettings: optimizedC),
+        .target(name: "CalmKernels", dependencies: ["COpenBLAS"], cSettings: optimizedC,  // attention calls BLAS
+                linkerSettings: [.linkedLibrary("m")]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], cSettings: optimizedC),
         .target(name: "ImageCodecShim", dependencies: ["CPNG", "CJPEG", "CWebP"], cSettings: optimizedC),
 
@@ -40,7 +41,8 @@ let package = Package(
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
         // Training: recipes, stages, checkpoints, the training loop.
-        .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
+                                            .product(name: "Yams", package: "Yams")]),
 
         // Data-parallel training: communicators (Open MPI loaded at run time, never required to build).
         .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"]),
@@ -61,7 +63,8 @@ let package = Package(
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
+        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData"]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),

@@ -14,6 +14,9 @@ struct Calm: ParsableCommand {
             Ingest.self,
             Convert.self,
             Eval.self,
+            Tokenize.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
