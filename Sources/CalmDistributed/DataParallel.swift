@@ -4,18 +4,20 @@ import Foundation
 
 /// Data-parallel training of one model over a communicator's ranks.
 ///
-/// Every rank holds the same parameters (`broadcastParameters` makes it so), computes
-/// gradients on its own share of the global batch, then `averageGradients` turns each
-/// rank's gradients into the gradient of the whole global batch, identical on every rank,
-/// so the same optimizer step keeps the replicas identical. With a single process it is a
-/// no-op, so training code needs no special case.
+/// Every rank holds the same parameters (`broadcastParameters` makes it so) and computes
+/// gradients on its own share of the global batch, with its loss scaled by that share
+/// (`share(of:)`: a loss averaged over the local samples, times local / global samples, is
+/// the rank's part of the loss averaged over the global batch). `sumGradients` then adds the
+/// ranks' gradients, giving every rank the gradient of the global batch, so the same
+/// optimizer step keeps the replicas identical. With a single process both are identities,
+/// so training code needs no special case.
 public final class DataParallel {
     public let communicator: any Communicator
     /// The trainable parameters, in model order (their order must agree across ranks).
     public let parameters: [Variable]
     public let plan: GradientBucketPlan
     private let staging: [Tensor]
-    /// Seconds spent in `averageGradients` on its last call (packing, allreduce, unpacking).
+    /// Seconds spent in `sumGradients` on its last call (packing, allreduce, unpacking).
     public private(set) var lastSynchronizationSeconds = 0.0
 
     /// Prepares buckets of about `bucketBytes` (default 2 MiB) for the gradients of `parameters`.
@@ -40,27 +42,28 @@ public final class DataParallel {
         }
     }
 
-    /// Replaces each rank's gradients (of a loss averaged over its `localSamples`) by the
-    /// gradient of the loss averaged over all `globalSamples` of the step: the sum over ranks
-    /// of local gradients weighted by localSamples / globalSamples. A rank with no samples, or
-    /// a parameter without a gradient, contributes zeros; afterwards every parameter has one.
-    public func averageGradients(localSamples: Int, globalSamples: Int) throws {
-        precondition(globalSamples > 0 && (0...globalSamples).contains(localSamples),
-                     "averageGradients: \(localSamples) local of \(globalSamples) global samples")
+    /// This rank's fraction of the global batch: `local` / (sum of `local` over ranks), 0 when
+    /// the global batch is empty. `local` counts what the loss averages over (samples, tokens).
+    public func share(of local: Double) throws -> Double {
+        let global = try communicator.allreduceSum([local])[0]
+        return global > 0 ? local / global : 0
+    }
+
+    /// Replaces every rank's gradients by their sum over the ranks, bucket by bucket. A
+    /// parameter without a gradient on some rank (no samples there) counts as zeros; one
+    /// without a gradient on every rank keeps none, as in a single process.
+    public func sumGradients() throws {
+        guard communicator.size > 1 else { return }
         let start = DispatchTime.now().uptimeNanoseconds
         defer { lastSynchronizationSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let weight = Double(localSamples) / Double(globalSamples)
-        guard communicator.size > 1 else {
-            for p in parameters { p.grad = p.grad.map { $0 * weight } ?? Tensor.zeros(p.shape, dtype: p.dtype) }
-            return
-        }
+        let present = try communicator.allreduceSum(parameters.map { $0.grad == nil ? 0 : 1 })
         for (bucket, buffer) in zip(plan.buckets, staging) {
             for slot in bucket.slots {
                 let destination = view(buffer, slot)
                 if let grad = parameters[slot.parameter].grad { grad.copy(into: destination) } else { destination.fill(0) }
             }
-            try reduce(buffer, weight: weight)
-            for slot in bucket.slots {
+            try allreduce(buffer)
+            for slot in bucket.slots where present[slot.parameter] > 0 {
                 let parameter = parameters[slot.parameter]
                 if let grad = parameter.grad, grad.isContiguous, grad.dtype == buffer.dtype {
                     view(buffer, slot).copy(into: grad)
@@ -71,30 +74,15 @@ public final class DataParallel {
         }
     }
 
-    /// The sum over ranks of `value` × localSamples / globalSamples: the global mean of a
-    /// per-rank mean such as the loss, identical on every rank.
-    public func average(_ value: Double, localSamples: Int, globalSamples: Int) throws -> Double {
-        try communicator.allreduceSum([value * Double(localSamples) / Double(globalSamples)])[0]
-    }
-
     private func view(_ buffer: Tensor, _ slot: GradientBucketPlan.Slot) -> Tensor {
         buffer.slice(axis: 0, slot.offset..<slot.offset + slot.count).reshaped(parameters[slot.parameter].shape)
     }
 
-    /// Scales `buffer` by `weight` and sums it over the ranks, in place.
-    private func reduce(_ buffer: Tensor, weight: Double) throws {
+    private func allreduce(_ buffer: Tensor) throws {
         switch buffer.dtype {
-        case .float32:
-            let values = UnsafeMutableBufferPointer(start: buffer.pointer(as: Float.self), count: buffer.count)
-            let w = Float(weight)
-            for i in values.indices { values[i] *= w }
-            try communicator.allreduceSum(values)
-        case .float64:
-            let values = UnsafeMutableBufferPointer(start: buffer.pointer(as: Double.self), count: buffer.count)
-            for i in values.indices { values[i] *= weight }
-            try communicator.allreduceSum(values)
-        default:
-            preconditionFailure("DataParallel: \(buffer.dtype) gradients")
+        case .float32: try communicator.allreduceSum(UnsafeMutableBufferPointer(start: buffer.pointer(as: Float.self), count: buffer.count))
+        case .float64: try communicator.allreduceSum(UnsafeMutableBufferPointer(start: buffer.pointer(as: Double.self), count: buffer.count))
+        default: preconditionFailure("DataParallel: \(buffer.dtype) gradients")
         }
     }
 }

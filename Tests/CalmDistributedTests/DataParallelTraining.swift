@@ -94,17 +94,21 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
     var losses: [Double] = []
     for _ in 0..<job.steps {
         guard let (examples, globalCount) = try reader.next() else { break }
-        var localLoss = 0.0
+        let share = try parallel.share(of: Double(examples.count))
+        var lossShare = 0.0
         if !examples.isEmpty {
             let x = Variable(Tensor(examples.flatMap(\.0), shape: [examples.count, inputs]))
             let y = Variable(Tensor(examples.flatMap(\.1), shape: [examples.count, SyntheticData.outputs]))
             let hidden = (x.matmul(parameters[0]) + parameters[1]).tanh()
-            let loss = (hidden.matmul(parameters[2]) + parameters[3] - y).pow(2).mean()
+            let loss = (hidden.matmul(parameters[2]) + parameters[3] - y).pow(2).mean() * share
             loss.backward()
-            localLoss = loss.value.toDoubles()[0]
+            lossShare = loss.value.toDoubles()[0]
         }
-        try parallel.averageGradients(localSamples: examples.count, globalSamples: globalCount)
-        losses.append(try parallel.average(localLoss, localSamples: examples.count, globalSamples: globalCount))
+        guard share == Double(examples.count) / Double(globalCount) else {
+            throw DistributedError("rank \(communicator.rank): share \(share) of a global batch of \(globalCount), \(examples.count) here")
+        }
+        try parallel.sumGradients()
+        losses.append(try communicator.allreduceSum([lossShare])[0])
         noGrad {
             for p in parameters {
                 p.value = p.value - p.grad! * 0.1

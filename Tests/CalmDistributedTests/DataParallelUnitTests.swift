@@ -62,17 +62,17 @@ final class DataParallelUnitTests: XCTestCase {
         }
     }
 
-    /// In one process the gradient is scaled by its share of the global batch, and a
-    /// parameter without gradient gets zeros, as with several ranks.
-    func testSingleProcessAveragingWeighsByShare() throws {
+    /// In one process the share is the whole batch and gradients stay as they are.
+    func testSingleProcessDataParallelIsTheIdentity() throws {
         let used = Variable.parameter(Tensor([1, 2, 3] as [Float]), name: "used")
         let unused = Variable.parameter(Tensor([4] as [Float]), name: "unused")
         (used * used).sum().backward()
         let parallel = DataParallel(parameters: [used, unused], communicator: SingleProcess())
-        try parallel.averageGradients(localSamples: 3, globalSamples: 4)
-        XCTAssertEqual(used.grad?.toArray(Float.self), [1.5, 3, 4.5])
-        XCTAssertEqual(unused.grad?.toArray(Float.self), [0])
+        XCTAssertEqual(try parallel.share(of: 3), 1)
+        XCTAssertEqual(try parallel.share(of: 0), 0)
+        try parallel.sumGradients()
+        XCTAssertEqual(used.grad?.toArray(Float.self), [2, 4, 6])
+        XCTAssertNil(unused.grad)
         XCTAssertEqual(parallel.gradientBytes, 16)
-        XCTAssertEqual(try parallel.average(2, localSamples: 1, globalSamples: 4), 0.5)
     }
 }
