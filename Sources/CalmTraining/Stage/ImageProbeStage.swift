@@ -54,7 +54,9 @@ public final class ImageProbeStage: TrainingStage {
     }
 
     public var dataPosition: String {
-        String(decoding: try! JSONEncoder().encode(reader.position), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(reader.position), as: UTF8.self)
     }
 
     public func restore(dataPosition: String) throws {
