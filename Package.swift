@@ -40,19 +40,19 @@ let package = Package(
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
-        // Training: recipes, stages, checkpoints, the training loop.
-        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
-                                            .product(name: "Yams", package: "Yams")]),
-
         // Data-parallel training: communicators (Open MPI loaded at run time, never required to build).
         .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"]),
+
+        // Training: recipes, stages, checkpoints, the training loop.
+        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData", "CalmDistributed",
+                                            .product(name: "Yams", package: "Yams")]),
 
         // Evaluation: scoring and commenting metrics.
         .target(name: "CalmEval"),
 
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmTraining", "CalmEval",
+            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmDistributed", "CalmTraining", "CalmEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData"]),
+        .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData", "CalmTraining"]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

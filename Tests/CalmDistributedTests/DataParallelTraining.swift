@@ -28,7 +28,7 @@ struct TrainingResult: Codable {
 }
 
 /// The weights and the global data position: all a resumed run needs (the optimizer is stateless).
-struct TrainingCheckpoint: Codable {
+struct MLPCheckpoint: Codable {
     var weights: [[Float]]
     var position: ShardReaderPosition
 }
@@ -82,7 +82,7 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
     let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: 256)
     var position: ShardReaderPosition?
     if let path = job.resumeFrom {
-        let checkpoint = try JSONDecoder().decode(TrainingCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let checkpoint = try JSONDecoder().decode(MLPCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         for (parameter, values) in zip(parameters, checkpoint.weights) { parameter.value = Tensor(values, shape: parameter.shape) }
         position = checkpoint.position
     }
@@ -118,7 +118,7 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
     }
     let weights = parameters.map { $0.value.toArray(Float.self) }
     if let path = job.checkpointTo, communicator.isRoot {
-        let data = try JSONEncoder().encode(TrainingCheckpoint(weights: weights, position: reader.position))
+        let data = try JSONEncoder().encode(MLPCheckpoint(weights: weights, position: reader.position))
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
     try communicator.barrier()

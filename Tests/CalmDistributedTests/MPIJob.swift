@@ -15,22 +15,36 @@ enum MPIJob {
 
     /// The results of every rank, in rank order; skips the test when Open MPI is not installed.
     static func run(_ job: TrainingJob, ranks: Int) throws -> [TrainingResult] {
-        guard let mpirun else { throw XCTSkip("mpirun not found: install openmpi-bin (Scripts/setup-mpi.sh)") }
         let jobFile = job.results + "/job-\(ranks).json"
         try JSONEncoder().encode(job).write(to: URL(fileURLWithPath: jobFile))
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: mpirun)
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        process.arguments = ["-np", "\(ranks)", "--oversubscribe", "-x", jobVariable, "-x", "OPENBLAS_NUM_THREADS",
-                             testBinary, "CalmDistributedTests.MPIRankWorker/testRank"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[jobVariable] = jobFile
+        try launch(ranks: ranks, [testBinary, "CalmDistributedTests.MPIRankWorker/testRank"], environment: [jobVariable: jobFile])
+        return try (0..<ranks).map { rank in
+            try JSONDecoder().decode(TrainingResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.results + "/rank-\(rank).json")))
+        }
+    }
+
+    /// Runs `command` as `ranks` ranks (one OpenBLAS thread each) and returns their combined
+    /// output; throws with that output when the job fails, skips the test without `mpirun`.
+    @discardableResult
+    static func launch(ranks: Int, _ command: [String], environment extra: [String: String] = [:]) throws -> String {
+        guard let mpirun else { throw XCTSkip("mpirun not found: install openmpi-bin (Scripts/setup-mpi.sh)") }
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["OPENBLAS_NUM_THREADS"] = "1"
         // CI runs as root, which Open MPI refuses unless told twice.
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        process.environment = environment
+        let exported = (Array(extra.keys) + ["OPENBLAS_NUM_THREADS"]).flatMap { ["-x", $0] }
+        return try runProcess(mpirun, ["-np", "\(ranks)", "--oversubscribe"] + exported + command, environment: environment)
+    }
+
+    /// Runs `executable` to completion; its combined output, or an error holding it on failure.
+    @discardableResult
+    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -38,11 +52,9 @@ enum MPIJob {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw DistributedError("mpirun -np \(ranks) exited with \(process.terminationStatus):\n\(output.suffix(4000))")
+            throw DistributedError("\(([executable] + arguments).joined(separator: " ")) exited with \(process.terminationStatus):\n\(output.suffix(4000))")
         }
-        return try (0..<ranks).map { rank in
-            try JSONDecoder().decode(TrainingResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.results + "/rank-\(rank).json")))
-        }
+        return output
     }
 }
 

@@ -1,4 +1,5 @@
 import CalmAutograd
+import CalmDistributed
 import CalmHDF5
 import CalmTensor
 import Foundation
@@ -6,6 +7,11 @@ import Foundation
 /// The training runtime shared by every stage: freezing, AdamW with the recipe's schedule,
 /// gradient accumulation and clipping, non-finite step skipping, metrics, checkpoints,
 /// exact resume and a clean stop on request.
+///
+/// Under `mpirun` every rank runs its own trainer over `communicator`: each reads its share of
+/// every global batch (`train.batch_size` per rank), gradients are summed over the ranks before
+/// clipping, and the identical update keeps the replicas identical. Rank 0 alone writes the run
+/// folder (recipe, metrics, checkpoints) and reports progress; every rank restores from it.
 ///
 /// Run folder layout: `recipe.yaml` (resolved), `metrics.jsonl`, `checkpoints/step-N.h5` (+ `.sha256`),
 /// `checkpoints/latest.h5`.
@@ -17,9 +23,12 @@ public final class Trainer {
     /// Polled at every step boundary; a non-nil answer saves a checkpoint and stops the run.
     public var stopRequested: () -> Int32? = { StopSignal.requested }
     public var progress: ProgressReporter
+    /// The ranks training together (`SingleProcess` outside `mpirun`).
+    public let communicator: any Communicator
 
     private let trainable: [(name: String, variable: Variable)]
     private let optimizer: AdamW
+    private let parallel: DataParallel
     private let schedule: LearningRateSchedule
     private var random: RandomGenerator
 
@@ -33,18 +42,21 @@ public final class Trainer {
 
     /// Prepares a run of `stage` under `recipe`: parameters outside `train.trainable` (or inside
     /// `train.frozen`) stop requiring gradients and get no optimizer state.
-    public init(recipe: Recipe, stage: TrainingStage) {
+    public init(recipe: Recipe, stage: TrainingStage, communicator: any Communicator = SingleProcess()) {
         self.recipe = recipe
         self.stage = stage
+        self.communicator = communicator
         runDirectory = recipe.runDirectory
         checkpoints = CheckpointDirectory(folder: (recipe.runDirectory as NSString).appendingPathComponent("checkpoints"))
-        progress = ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery)
+        progress = communicator.isRoot ? ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery)
+            : ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery, isTerminal: false) { _ in }
         for (name, variable) in stage.parameters { variable.requiresGrad = recipe.trains(parameter: name) }
         trainable = stage.parameters.filter { $0.variable.requiresGrad }
         let betas = recipe.optimizer.betas
         optimizer = AdamW(trainable.map { ($0.name, $0.variable, recipe.decays(parameter: $0.name)) },
                           hyper: .init(beta1: betas[0], beta2: betas[1], eps: recipe.optimizer.eps,
                                        weightDecay: recipe.optimizer.weightDecay))
+        parallel = DataParallel(parameters: trainable.map(\.variable), communicator: communicator)
         schedule = LearningRateSchedule(recipe: recipe)
         random = RandomGenerator(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
     }
@@ -53,9 +65,19 @@ public final class Trainer {
     /// of the run folder (newer incomplete or corrupt ones are reported and skipped); without it,
     /// the run folder must hold no checkpoint, and `model.init_from` (if any) seeds the weights.
     public func run(resume: Bool) throws -> Outcome {
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
-        checkpoints.removeInterruptedWrites()
+        if communicator.size > 1 {
+            guard let stage = stage as? DataParallelStage else {
+                throw TrainingError("\(recipe.file): model.config '\(recipe.model.config)' cannot train on \(communicator.size) ranks "
+                                    + "(its stage does not read a rank's share of the data); run it without mpirun")
+            }
+            try stage.readShare(rank: communicator.rank, of: communicator.size)
+        }
+        if communicator.isRoot {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
+            checkpoints.removeInterruptedWrites()
+        }
+        try communicator.barrier()
 
         var step = 0, nonFiniteStreak = 0
         var lastSaved: (step: Int, path: String)?
@@ -71,12 +93,13 @@ public final class Trainer {
                 progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
             }
         }
-        let metrics = try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
-                                     resumeStep: resume ? step : nil)
+        try parallel.broadcastParameters()
+        let metrics = communicator.isRoot ? try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
+                                                           resumeStep: resume ? step : nil) : nil
         let runStart = Date()
 
         while step < recipe.train.maxSteps {
-            if let signal = stopRequested() {
+            if let signal = try agreedStop() {
                 let path = lastSaved?.step == step ? lastSaved!.path : try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak)
                 progress.note("stopped by signal \(signal) at step \(step); checkpoint \(path); continue with --resume")
                 return .stopped(atStep: step, checkpoint: path)
@@ -101,7 +124,7 @@ public final class Trainer {
                 progress.note("step \(step): non-finite loss \(result.loss) or gradient norm \(result.gradNorm); update skipped "
                               + "(\(nonFiniteStreak) in a row, limit \(recipe.train.maxNonFiniteSteps))")
             }
-            metrics.append(record)
+            metrics?.append(record)
             if nonFiniteStreak >= recipe.train.maxNonFiniteSteps {
                 throw TrainingError("stopping at step \(step): \(nonFiniteStreak) non-finite steps in a row "
                                     + "(train.max_nonfinite_steps = \(recipe.train.maxNonFiniteSteps)); lower optimizer.lr or check the data")
@@ -125,11 +148,16 @@ public final class Trainer {
         var result = StepResult(loss: 0, gradNorm: 0, tokens: 0, images: 0, applied: false)
         for _ in 0..<microBatches {
             let batch = try stage.nextMicroBatch(random: &random)
-            (batch.loss / Double(microBatches)).backward()
-            result.loss += batch.loss.value.item / Double(microBatches)
+            // This rank's part of the global micro-batch's mean loss (1 in a single process).
+            let share = try parallel.share(of: Double(batch.averagedOver))
+            (batch.loss * share / Double(microBatches)).backward()
+            result.loss += batch.loss.value.item * share / Double(microBatches)
             result.tokens += batch.tokens
             result.images += batch.images
         }
+        try parallel.sumGradients()
+        let totals = try communicator.allreduceSum([result.loss, Double(result.tokens), Double(result.images)])
+        (result.loss, result.tokens, result.images) = (totals[0], Int(totals[1]), Int(totals[2]))
         let parameters = trainable.map(\.variable)
         result.gradNorm = GradientClipping.globalNorm(parameters)
         guard result.loss.isFinite, result.gradNorm.isFinite else { return result }
@@ -139,8 +167,17 @@ public final class Trainer {
         return result
     }
 
+    /// The stop request of any rank stops every rank at the same step boundary.
+    private func agreedStop() throws -> Int32? {
+        let local = stopRequested()
+        let requests = try communicator.allreduceSum([local == nil ? 0 : 1])[0]
+        return requests > 0 ? local ?? SIGTERM : nil
+    }
+
+    /// Rank 0 writes the checkpoint; every rank returns its path.
     @discardableResult
     private func saveCheckpoint(step: Int, nonFiniteStreak: Int) throws -> String {
+        guard communicator.isRoot else { return checkpoints.path(forStep: step) }
         let tokenizer = try recipe.model.tokenizer.map { path -> String in
             guard let data = FileManager.default.contents(atPath: path) else { throw TrainingError("\(path): cannot read the tokenizer") }
             return String(decoding: data, as: UTF8.self)

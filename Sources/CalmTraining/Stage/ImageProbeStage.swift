@@ -1,5 +1,6 @@
 import CalmAutograd
 import CalmData
+import CalmDistributed
 import CalmImage
 import CalmTensor
 import Foundation
@@ -7,18 +8,20 @@ import Foundation
 /// A small real stage (`model.config: probe-mlp`) that exercises the whole runtime on image
 /// shards while the CALM model is not yet wired in: a two-layer MLP with dropout regresses each
 /// image's shard labels (e.g. aesthetic scores) from its 8×8 thumbnail, or its mean colour when
-/// the shards carry no labels. Random horizontal flips come from the reader's per-record
-/// generators, dropout from the runtime's generator, so resume must restore both to be exact.
-public final class ImageProbeStage: TrainingStage {
+/// the shards carry no labels. Random horizontal flips and dropout masks come from the reader's
+/// per-record generators, so a record is treated alike whichever rank reads it, and resume
+/// only needs the reader's position.
+public final class ImageProbeStage: DataParallelStage {
     public static let thumbnailSide = 8
     public let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
     private let options: ShardReader<Example>.Options
-    private var reader: ShardReader<Example>
+    private var reader: DataParallelShardReader<Example>
+    private var share = (rank: 0, ranks: 1)
     private let hidden: Int
     private let dropout = 0.1
 
-    struct Example { var input: [Float]; var target: [Float] }
+    struct Example { var input: [Float]; var target: [Float]; var dropoutMask: [Float] }
 
     /// Reads the recipe's first `shards` source; parameter initialization draws from `train.seed`.
     public init(recipe: Recipe, hidden: Int = 32) throws {
@@ -39,16 +42,16 @@ public final class ImageProbeStage: TrainingStage {
             ("probe.fc2.weight", .parameter(weight(outputs, hidden), name: "probe.fc2.weight")),
             ("probe.fc2.bias", .parameter(.zeros([outputs]), name: "probe.fc2.bias")),
         ]
-        reader = try Self.makeReader(shards, options, nil)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, nil)
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
-        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        guard let examples = try reader.next()?.samples, !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
         let inputs = Variable(Tensor(examples.flatMap(\.input), shape: [examples.count, examples[0].input.count]))
         let targets = Variable(Tensor(examples.flatMap(\.target), shape: [examples.count, examples[0].target.count]))
         let p = Dictionary(uniqueKeysWithValues: parameters)
-        let hiddenLayer = (inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh()
-            .dropout(p: dropout, using: &random)
+        let dropoutMask = Variable(Tensor(examples.flatMap(\.dropoutMask), shape: [examples.count, hidden]))
+        let hiddenLayer = (inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh() * dropoutMask
         let prediction = hiddenLayer.matmul(p["probe.fc2.weight"]!.transposed()) + p["probe.fc2.bias"]!
         return MicroBatch(loss: (prediction - targets).pow(2).mean(), images: examples.count)
     }
@@ -64,19 +67,27 @@ public final class ImageProbeStage: TrainingStage {
         do { position = try JSONDecoder().decode(ShardReaderPosition.self, from: Data(dataPosition.utf8)) } catch {
             throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
         }
-        reader = try Self.makeReader(shards, options, position)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, position)
     }
 
-    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options,
-                                   _ position: ShardReaderPosition?) throws -> ShardReader<Example> {
+    public func readShare(rank: Int, of ranks: Int) throws {
+        share = (rank, ranks)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, reader.position)
+    }
+
+    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ share: (rank: Int, ranks: Int),
+                                   hidden: Int, dropout: Double, _ position: ShardReaderPosition?) throws -> DataParallelShardReader<Example> {
         let hasLabels = !shards.manifest.labelNames.isEmpty
-        return try ShardReader(shards: shards, options: options, resumingFrom: position) { sample, random in
+        return try DataParallelShardReader(shards: shards, options: options, rank: share.rank, ranks: share.ranks,
+                                           resumingFrom: position) { sample, random in
             var image = try sample.decodedImage()
             let target = hasLabels ? sample.label ?? [] : meanColour(image)
             image = image.resized(width: thumbnailSide, height: thumbnailSide)
             var input = image.normalizedCHW()
             if random.next() & 1 == 1 { flipHorizontally(&input) }
-            return Example(input: input, target: target)
+            let keep = Float(1 - dropout)
+            let dropoutMask = (0..<hidden).map { _ in random.unitFloat() < keep ? 1 / keep : 0 }
+            return Example(input: input, target: target, dropoutMask: dropoutMask)
         }
     }
 

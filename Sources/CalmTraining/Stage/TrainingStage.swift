@@ -24,8 +24,23 @@ public struct MicroBatch {
     public var loss: Variable
     public var tokens: Int
     public var images: Int
+    /// How many terms `loss` averages (images, or answer tokens for a language-model loss):
+    /// over several ranks, each rank's loss counts in proportion to it.
+    public var averagedOver: Int
 
-    public init(loss: Variable, tokens: Int = 0, images: Int = 0) {
+    /// `averagedOver` defaults to `images`, else `tokens`, else 1.
+    public init(loss: Variable, tokens: Int = 0, images: Int = 0, averagedOver: Int? = nil) {
         (self.loss, self.tokens, self.images) = (loss, tokens, images)
+        self.averagedOver = averagedOver ?? (images > 0 ? images : tokens > 0 ? tokens : 1)
     }
+}
+
+/// A stage that can train under `mpirun`: it reads one rank's share of every global batch.
+public protocol DataParallelStage: TrainingStage {
+    /// From now on (and after `restore(dataPosition:)`), read only `rank`'s share of each global
+    /// batch of `ranks` × `train.batch_size` records. `dataPosition` stays the global position,
+    /// the same on every rank, so that a run can resume on any number of ranks. For results
+    /// independent of the number of ranks, per-record randomness (augmentation, dropout) must
+    /// come from the reader's per-record generator, not from the runtime's `random`.
+    func readShare(rank: Int, of ranks: Int) throws
 }
