@@ -57,6 +57,8 @@ let package = Package(
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
                           path: "Benchmarks/CalmBench"),
+        .executableTarget(name: "DataParallelBench", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor"],
+                          path: "Benchmarks/DataParallelBench"),
 
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),

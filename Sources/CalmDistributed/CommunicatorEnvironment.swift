@@ -1,3 +1,4 @@
+import CalmTensor
 import Foundation
 
 /// Chooses the communicator for this process from how it was started.
@@ -20,5 +21,23 @@ public enum CommunicatorEnvironment {
                 + "(is mpirun from the same MPI as \(MPILibrary.candidates[0])?)")
         }
         return world
+    }
+
+    /// Ranks the launcher placed on this machine (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`,
+    /// Hydra's `MPI_LOCALNRANKS`), 1 when not started by one.
+    public static func localRanks(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy.compactMap { environment[$0].flatMap(Int.init) }.first ?? 1
+    }
+
+    /// Gives each rank on this machine an equal share of its cores for OpenBLAS and the
+    /// kernels, so that ranks do not oversubscribe them (nested threading loses badly). An
+    /// explicit `OPENBLAS_NUM_THREADS` wins. Returns the threads per rank.
+    @discardableResult
+    public static func shareCores(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        let threads = environment["OPENBLAS_NUM_THREADS"].flatMap(Int.init)
+            ?? max(1, ProcessInfo.processInfo.activeProcessorCount / localRanks(environment))
+        Parallel.maxThreads = threads
+        BLAS.threads = threads
+        return threads
     }
 }

@@ -49,6 +49,9 @@ final class DataParallelUnitTests: XCTestCase {
         XCTAssertEqual(CommunicatorEnvironment.launchedSize(["PMI_SIZE": "3"]), 3)
         XCTAssertNil(CommunicatorEnvironment.launchedSize(["OMPI_COMM_WORLD_SIZE": "many"]))
         XCTAssertTrue(try CommunicatorEnvironment.current([:]) is SingleProcess)
+        XCTAssertEqual(CommunicatorEnvironment.localRanks([:]), 1)
+        XCTAssertEqual(CommunicatorEnvironment.localRanks(["OMPI_COMM_WORLD_LOCAL_SIZE": "2"]), 2)
+        XCTAssertEqual(CommunicatorEnvironment.localRanks(["MPI_LOCALNRANKS": "8"]), 8)
     }
 
     func testSingleProcessCollectivesAreIdentities() throws {

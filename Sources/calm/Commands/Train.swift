@@ -25,6 +25,7 @@ struct Train: ParsableCommand {
         let recipe = try Recipe.load(file: recipe, overrides: overrides)
         StopSignal.install()
         let communicator = try CommunicatorEnvironment.current()
+        if communicator.size > 1 { CommunicatorEnvironment.shareCores() }
         let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe), communicator: communicator)
         switch try trainer.run(resume: resume) {
         case .stopped:
