@@ -34,11 +34,18 @@ let package = Package(
         .target(name: "CalmTensor", dependencies: ["COpenBLAS", "CalmKernels"]),
         .target(name: "CalmAutograd", dependencies: ["CalmTensor", "CalmKernels"]),
 
+        // Layers and the CALM model (vision encoder, MFAM, Llama, generation).
+        .target(name: "CalmNN", dependencies: ["CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .target(name: "CalmModels", dependencies: ["CalmNN", "CalmText", .product(name: "Yams", package: "Yams")]),
+
         // Data: HDF5 files, images, text, shards and instruction sets.
         .target(name: "CalmHDF5", dependencies: ["CHDF5", "HDF5Shim", "CalmTensor"]),
         .target(name: "CalmImage", dependencies: ["ImageCodecShim", "CalmKernels"]),
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
+
+        // Self-supervision: attribute pseudo-labels, controlled edits, text guidance.
+        .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
 
         // Data-parallel training: communicators (Open MPI loaded at run time, never required to build).
         .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"]),
@@ -52,21 +59,37 @@ let package = Package(
 
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmDistributed", "CalmTraining", "CalmEval",
+            "CalmTensor",
+            "CalmAutograd",
+            "CalmHDF5",
+            "CalmImage",
+            "CalmText",
+            "CalmData",
+            "CalmDistributed",
+            "CalmSelfSupervision",
+            "CalmTraining",
+            "CalmEval",
+            "CalmNN",
+            "CalmModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
+                                                   "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
         .executableTarget(name: "DataParallelBench", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor"],
                           path: "Benchmarks/DataParallelBench"),
 
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmNNTests", dependencies: ["CalmNN", "CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .testTarget(name: "CalmModelsTests", dependencies: ["CalmModels", "CalmNN", "CalmAutograd", "CalmTensor", "CalmText"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData", "CalmTraining"]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),

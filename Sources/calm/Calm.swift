@@ -17,6 +17,8 @@ struct Calm: ParsableCommand {
             Tokenize.self,
             Train.self,
             Plot.self,
+            Attributes.self,
+            Model.self,
         ]
     )
 }
