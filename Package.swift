@@ -91,7 +91,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData", "CalmTraining"]),
+        .testTarget(name: "CalmDistributedTests", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmData", "CalmTraining", "CalmModels"]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

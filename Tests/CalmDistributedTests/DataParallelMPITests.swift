@@ -1,4 +1,5 @@
 import CalmData
+import CalmModels
 import Foundation
 import XCTest
 @testable import CalmDistributed
@@ -22,6 +23,10 @@ final class DataParallelMPITests: XCTestCase {
                     resumeFrom: resumeFrom, checkpointTo: checkpointTo, results: folder)
     }
 
+    func mlpRanks(_ ranks: Int, _ job: TrainingJob) throws -> [TrainingResult] {
+        try MPIJob.run(job, in: folder, ranks: ranks, worker: "testMLPRank")
+    }
+
     /// Float32 reductions in a different order: agreement to a few ulps per step.
     func assertSameTraining(_ result: TrainingResult, _ reference: TrainingResult, _ what: String,
                             file: StaticString = #filePath, line: UInt = #line) {
@@ -34,7 +39,7 @@ final class DataParallelMPITests: XCTestCase {
     /// 2 ranks × batch 3 == 1 process × batch 6, over 5 steps that cross an epoch boundary.
     func testTwoRanksTrainLikeOneProcessWithTheGlobalBatch() throws {
         let reference = try runTraining(job(batchPerRank: 6, steps: 5), on: SingleProcess())
-        let ranks = try MPIJob.run(job(batchPerRank: 3, steps: 5), ranks: 2)
+        let ranks = try mlpRanks(2, job(batchPerRank: 3, steps: 5))
         XCTAssertEqual(ranks[0].weights, ranks[1].weights, "replicas diverged")
         XCTAssertEqual(ranks[0].losses, ranks[1].losses, "ranks disagree on the global loss")
         assertSameTraining(ranks[0], reference, "2 ranks vs 1 process")
@@ -47,10 +52,30 @@ final class DataParallelMPITests: XCTestCase {
         let reference = try runTraining(job(batchPerRank: 6, steps: 10, epochs: 1), on: SingleProcess())
         XCTAssertEqual(reference.losses.count, 4)
         let checkpoint = folder + "/checkpoint.json"
-        let first = try MPIJob.run(job(batchPerRank: 3, steps: 2, epochs: 1, checkpointTo: checkpoint), ranks: 2)
-        let rest = try MPIJob.run(job(batchPerRank: 2, steps: 10, epochs: 1, resumeFrom: checkpoint), ranks: 3)
+        let first = try mlpRanks(2, job(batchPerRank: 3, steps: 2, epochs: 1, checkpointTo: checkpoint))
+        let rest = try mlpRanks(3, job(batchPerRank: 2, steps: 10, epochs: 1, resumeFrom: checkpoint))
         XCTAssertEqual(Set(rest.map { $0.weights }).count, 1, "replicas diverged")
         let resumed = TrainingResult(losses: first[0].losses + rest[0].losses, weights: rest[0].weights)
         assertSameTraining(resumed, reference, "2 then 3 ranks vs 1 process")
+    }
+
+    /// calm-tiny with AdamW: 2 ranks × 1 sample == 1 process × 2 samples, weighting each rank
+    /// by its answer tokens (the samples' answers differ in length).
+    func testCalmTinyOnTwoRanksMatchesOneProcess() throws {
+        let steps = 3
+        let reference = try runCalmTiny(CalmTinyJob(folder: folder, batchPerRank: 2, steps: steps), on: SingleProcess())
+        let ranks: [CalmTinyResult] = try MPIJob.run(CalmTinyJob(folder: folder, batchPerRank: 1, steps: steps), in: folder,
+                                                     ranks: 2, worker: "testCalmTinyRank")
+        XCTAssertEqual(ranks[0].losses, ranks[1].losses, "ranks disagree on the global loss")
+        for (a, b) in zip(ranks[0].losses, reference.losses) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b)), "loss") }
+        let weights = try [reference.weightsFile, ranks[0].weightsFile, ranks[1].weightsFile].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        XCTAssertEqual(weights[1], weights[2], "replicas diverged")
+        let single = weights[0].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let parallel = weights[1].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        XCTAssertEqual(single.count, 11_924_736, "calm-tiny's parameter count")
+        let differences = zip(single, parallel).map { abs($0 - $1) }
+        XCTAssertLessThan(differences.max()!, 1e-5, "largest weight difference; \(differences.filter { $0 > 1e-6 }.count) above 1e-6")
+        let initial = CalmModel(CalmTinyData.config, seed: 7).parameters().flatMap { $0.variable.value.toArray(Float.self) }
+        XCTAssertGreaterThan(zip(initial, single).map { abs($0 - $1) }.max()!, 5e-4, "the optimizer moved nothing")
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 @testable import CalmDistributed
 
-/// Runs a `TrainingJob` on `ranks` processes with `mpirun`: each rank is this test binary
-/// running only `MPIRankWorker.testRank`, which finds its job in `CALM_MPI_JOB`.
+/// Runs jobs on several processes with `mpirun`: each rank is this test binary running one
+/// test of `MPIRankWorker`, which finds its job in `CALM_MPI_JOB`.
 enum MPIJob {
     static let jobVariable = "CALM_MPI_JOB"
 
@@ -13,15 +13,29 @@ enum MPIJob {
         return path.split(separator: ":").map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// The results of every rank, in rank order; skips the test when Open MPI is not installed.
-    static func run(_ job: TrainingJob, ranks: Int) throws -> [TrainingResult] {
-        let jobFile = job.results + "/job-\(ranks).json"
+    /// Runs `job` on `ranks` ranks, each executing `worker` (a test of `MPIRankWorker`), which
+    /// writes its result into the job's folder as rank-<r>.json; returns them in rank order.
+    static func run<Job: Encodable, Result: Decodable>(_ job: Job, in folder: String, ranks: Int, worker: String) throws -> [Result] {
+        let jobFile = folder + "/job-\(worker)-\(ranks).json"
         try JSONEncoder().encode(job).write(to: URL(fileURLWithPath: jobFile))
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        try launch(ranks: ranks, [testBinary, "CalmDistributedTests.MPIRankWorker/testRank"], environment: [jobVariable: jobFile])
+        try launch(ranks: ranks, [testBinary, "CalmDistributedTests.MPIRankWorker/\(worker)"], environment: [jobVariable: jobFile])
         return try (0..<ranks).map { rank in
-            try JSONDecoder().decode(TrainingResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.results + "/rank-\(rank).json")))
+            try JSONDecoder().decode(Result.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/rank-\(rank).json")))
         }
+    }
+
+    /// The job a worker was started with, or a skip outside `mpirun`.
+    static func currentJob<Job: Decodable>(_ type: Job.Type) throws -> Job {
+        guard let jobFile = ProcessInfo.processInfo.environment[jobVariable] else {
+            throw XCTSkip("runs only as a rank started by MPIJob under mpirun")
+        }
+        return try JSONDecoder().decode(type, from: Data(contentsOf: URL(fileURLWithPath: jobFile)))
+    }
+
+    /// Writes a worker's result where `run` collects it.
+    static func report<Result: Encodable>(_ result: Result, rank: Int, in folder: String) throws {
+        try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: folder + "/rank-\(rank).json"))
     }
 
     /// Runs `command` as `ranks` ranks (one OpenBLAS thread each) and returns their combined
@@ -58,16 +72,18 @@ enum MPIJob {
     }
 }
 
-/// One rank of an `MPIJob`; skipped in ordinary test runs.
+/// The ranks of `MPIJob`s; skipped in ordinary test runs.
 final class MPIRankWorker: XCTestCase {
-    func testRank() throws {
-        guard let jobFile = ProcessInfo.processInfo.environment[MPIJob.jobVariable] else {
-            throw XCTSkip("runs only as a rank started by MPIJob under mpirun")
-        }
-        let job = try JSONDecoder().decode(TrainingJob.self, from: Data(contentsOf: URL(fileURLWithPath: jobFile)))
+    func testMLPRank() throws {
+        let job = try MPIJob.currentJob(TrainingJob.self)
         let communicator = try CommunicatorEnvironment.current()
         XCTAssertTrue(communicator is MPICommunicator)
-        let result = try runTraining(job, on: communicator)
-        try JSONEncoder().encode(result).write(to: URL(fileURLWithPath: job.results + "/rank-\(communicator.rank).json"))
+        try MPIJob.report(try runTraining(job, on: communicator), rank: communicator.rank, in: job.results)
+    }
+
+    func testCalmTinyRank() throws {
+        let job = try MPIJob.currentJob(CalmTinyJob.self)
+        let communicator = try CommunicatorEnvironment.current()
+        try MPIJob.report(try runCalmTiny(job, on: communicator), rank: communicator.rank, in: job.folder)
     }
 }
