@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
                                                    "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
-        .executableTarget(name: "DataParallelBench", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor"],
+        .executableTarget(name: "DataParallelBench", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmModels"],
                           path: "Benchmarks/DataParallelBench"),
 
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),

@@ -1,49 +1,88 @@
 import CalmAutograd
+import CalmData
 import CalmDistributed
+import CalmModels
 import CalmTensor
 import Foundation
 
-// Data-parallel training throughput: an MLP training step (forward, backward, gradient sum
-// over the ranks, SGD update) on a fixed global batch, split over however many ranks `mpirun`
+// Data-parallel training throughput: a training step (forward, backward, gradient sum over
+// the ranks, SGD update) on a fixed global batch, split over however many ranks `mpirun`
 // started. Run by Scripts/mpi-bench.sh as 1 rank × 2 threads and 2 ranks × 1 thread.
 //
-//   DataParallelBench [width=1024] [depth=8] [batch=256] [steps=10] [threads=N] [bucket_mb=2]
+//   DataParallelBench [model=mlp|calm-tiny] [batch=N] [steps=10] [threads=N] [bucket_mb=2] [width=1024] [depth=8]
 
-let options = Dictionary(uniqueKeysWithValues: CommandLine.arguments.dropFirst().compactMap { argument -> (String, Int)? in
-    let parts = argument.split(separator: "=", maxSplits: 1)
-    guard parts.count == 2, let value = Int(parts[1]) else {
-        FileHandle.standardError.write(Data("ignoring argument '\(argument)' (expected key=integer)\n".utf8))
-        return nil
-    }
-    return (String(parts[0]), value)
-})
-let width = options["width"] ?? 1024, depth = options["depth"] ?? 8
-let globalBatch = options["batch"] ?? 256, steps = options["steps"] ?? 10
+var options: [String: String] = [:]
+for argument in CommandLine.arguments.dropFirst() {
+    let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { FileHandle.standardError.write(Data("ignoring '\(argument)' (expected key=value)\n".utf8)); continue }
+    options[parts[0]] = parts[1]
+}
+func option(_ key: String, _ fallback: Int) -> Int { options[key].flatMap(Int.init) ?? fallback }
 
-do {
-    let communicator = try CommunicatorEnvironment.current()
-    var threads = CommunicatorEnvironment.shareCores()
-    if let requested = options["threads"] {
-        (Parallel.maxThreads, BLAS.threads, threads) = (requested, requested, requested)
-    }
+/// What a step trains: the parameters, and the mean loss of a share of the global batch
+/// with the count that mean is over.
+struct Workload {
+    let parameters: [Variable]
+    let globalBatch: Int
+    let loss: (Range<Int>) throws -> (loss: Variable, count: Int)
+}
 
+/// `depth` tanh layers of width × width on random inputs and targets.
+func mlp(width: Int, depth: Int, batch: Int) -> Workload {
     var random = RandomGenerator(seed: 1)
     let parameters = (0..<depth).flatMap { layer in [
         Variable.parameter(Tensor.normal([width, width], std: 1 / Double(width).squareRoot(), using: &random), name: "w\(layer)"),
         Variable.parameter(Tensor.zeros([width]), name: "b\(layer)"),
     ] }
-    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: (options["bucket_mb"] ?? 2) << 20)
-    let mine = BatchPartition.share(of: communicator.rank, ranks: communicator.size, count: globalBatch)
-    let inputs = Tensor.normal([globalBatch, width], using: &random).slice(axis: 0, mine).contiguous()
-    let targets = Tensor.normal([globalBatch, width], using: &random).slice(axis: 0, mine).contiguous()
+    let inputs = Tensor.normal([batch, width], using: &random), targets = Tensor.normal([batch, width], using: &random)
+    return Workload(parameters: parameters, globalBatch: batch) { share in
+        var x = Variable(inputs.slice(axis: 0, share).contiguous())
+        for layer in 0..<depth { x = (x.matmul(parameters[2 * layer]) + parameters[2 * layer + 1]).tanh() }
+        return ((x - Variable(targets.slice(axis: 0, share).contiguous())).pow(2).mean(), share.count)
+    }
+}
+
+/// calm-tiny at the reference training shape: one 128 px image and 64 text tokens per
+/// sample, the loss on the last 32 (as CalmBench's model case).
+func calmTiny(batch: Int) throws -> Workload {
+    let config = CalmConfig.tiny, model = CalmModel(config, seed: 1)
+    let v = config.language.vocabularySize
+    let tokenIds = CalmTokenIds(image: v - 5, low: v - 4, middle: v - 3, high: v - 2, thematic: v - 1)
+    var random = RandomGenerator(seed: 2)
+    let samples = (0..<batch).map { _ in
+        MultimodalSample(ids: [tokenIds.image] + (0..<64).map { _ in Int(random.next() % UInt64(v - 5)) },
+                         lossMask: [Bool](repeating: false, count: 33) + [Bool](repeating: true, count: 32))
+    }
+    let images = Tensor.uniform([batch, 3, 128, 128], low: -1, high: 1, using: &random)
+    return Workload(parameters: model.parameters().map(\.variable), globalBatch: batch) { share in
+        let batch = try MultimodalBatch(samples: Array(samples[share]), images: images.slice(axis: 0, share).contiguous(),
+                                        tokenIds: tokenIds, config: config)
+        return (model.loss(batch), 32 * share.count)
+    }
+}
+
+do {
+    let communicator = try CommunicatorEnvironment.current()
+    var threads = CommunicatorEnvironment.shareCores()
+    if let requested = options["threads"].flatMap(Int.init) {
+        (Parallel.maxThreads, BLAS.threads, threads) = (requested, requested, requested)
+    }
+    let model = options["model"] ?? "mlp", steps = option("steps", 10)
+    let workload: Workload
+    switch model {
+    case "mlp": workload = mlp(width: option("width", 1024), depth: option("depth", 8), batch: option("batch", 256))
+    case "calm-tiny": workload = try calmTiny(batch: option("batch", 8))
+    default: throw DistributedError("unknown model '\(model)' (mlp or calm-tiny)")
+    }
+    let parameters = workload.parameters
+    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: option("bucket_mb", 2) << 20)
+    let mine = BatchShare(communicator.rank, of: communicator.size).range(count: workload.globalBatch)
 
     /// One training step; returns (seconds, seconds in the gradient sum).
     func step() throws -> (Double, Double) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let share = try parallel.share(of: Double(mine.count))
-        var x = Variable(inputs)
-        for layer in 0..<depth { x = (x.matmul(parameters[2 * layer]) + parameters[2 * layer + 1]).tanh() }
-        ((x - Variable(targets)).pow(2).mean() * share).backward()
+        let (loss, count) = try workload.loss(mine)
+        (loss * (try parallel.share(of: Double(count)))).backward()
         try parallel.sumGradients()
         noGrad {
             for p in parameters {
@@ -74,10 +113,11 @@ do {
     let slowest = try communicator.allreduceSum((0..<communicator.size).map { $0 == communicator.rank ? total : 0 }).max()!
     if communicator.isRoot {
         let result: [String: Any] = [
-            "ranks": communicator.size, "threads_per_rank": threads, "width": width, "depth": depth, "global_batch": globalBatch,
+            "model": model, "ranks": communicator.size, "threads_per_rank": threads, "global_batch": workload.globalBatch,
             "parameters": parameters.reduce(0) { $0 + $1.value.count }, "gradient_mb": Double(parallel.gradientBytes) / 1_048_576,
             "buckets": parallel.plan.buckets.count, "seconds_per_step": slowest / Double(steps),
-            "sync_seconds_per_step": synchronizing / Double(steps), "sum_gradients_seconds": bare, "samples_per_s": Double(globalBatch * steps) / slowest,
+            "sync_seconds_per_step": synchronizing / Double(steps), "sum_gradients_seconds": bare,
+            "samples_per_s": Double(workload.globalBatch * steps) / slowest,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }

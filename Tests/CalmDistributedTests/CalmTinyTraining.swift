@@ -1,4 +1,5 @@
 import CalmAutograd
+import CalmData
 import CalmModels
 import CalmTensor
 import CalmTraining
@@ -49,7 +50,7 @@ func runCalmTiny(_ job: CalmTinyJob, on communicator: any Communicator) throws -
     let globalBatch = job.batchPerRank * communicator.size
     var losses: [Double] = []
     for step in 0..<job.steps {
-        let mine = BatchPartition.share(of: communicator.rank, ranks: communicator.size, count: globalBatch)
+        let mine = BatchShare(communicator.rank, of: communicator.size).range(count: globalBatch)
         let examples = mine.map { CalmTinyData.sample(step * globalBatch + $0) }
         let batch = try MultimodalBatch(samples: examples.map(\.0), images: Tensor.cat(examples.map(\.1), axis: 0),
                                         tokenIds: CalmTinyData.tokenIds, config: CalmTinyData.config)

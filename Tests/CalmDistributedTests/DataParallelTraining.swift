@@ -6,7 +6,7 @@ import Foundation
 
 /// A small data-parallel training run, the same code for the in-process reference (one
 /// process, global batch) and for each rank under `mpirun`: a 2-layer MLP regressing
-/// synthetic shard labels from their pixels, plain SGD, data from `DataParallelShardReader`.
+/// synthetic shard labels from their pixels, plain SGD, each rank reading its `BatchShare`.
 struct TrainingJob: Codable {
     var shards: String
     /// Records per rank per step; the global batch is ranks × this.
@@ -88,12 +88,12 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
     }
     try parallel.broadcastParameters()
 
-    let options = ShardReader<([Float], [Float])>.Options(batchSize: job.batchPerRank, seed: 3, shuffleBuffer: 5, workers: 1, epochs: job.epochs)
-    let reader = try DataParallelShardReader(shards: ShardSet(folder: job.shards), options: options, rank: communicator.rank,
-                                             ranks: communicator.size, resumingFrom: position, transform: SyntheticData.example)
+    let options = ShardReader<([Float], [Float])>.Options(batchSize: job.batchPerRank * communicator.size, seed: 3, shuffleBuffer: 5,
+                                                          workers: 1, epochs: job.epochs, share: BatchShare(communicator.rank, of: communicator.size))
+    let reader = try ShardReader(shards: ShardSet(folder: job.shards), options: options, resumingFrom: position, transform: SyntheticData.example)
     var losses: [Double] = []
     for _ in 0..<job.steps {
-        guard let (examples, globalCount) = try reader.next() else { break }
+        guard let (examples, globalCount) = try reader.nextShare() else { break }
         let share = try parallel.share(of: Double(examples.count))
         var lossShare = 0.0
         if !examples.isEmpty {

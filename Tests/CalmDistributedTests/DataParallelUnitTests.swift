@@ -1,4 +1,5 @@
 import CalmAutograd
+import CalmData
 import CalmTensor
 import XCTest
 @testable import CalmDistributed
@@ -32,15 +33,47 @@ final class DataParallelUnitTests: XCTestCase {
         }
     }
 
-    func testBatchPartitionTilesTheGlobalBatchInOrder() {
+    func testBatchSharesTileTheBatchInOrder() {
         for ranks in 1...5 {
             for count in 0...13 {
-                let shares = (0..<ranks).map { BatchPartition.share(of: $0, ranks: ranks, count: count) }
+                let shares = (0..<ranks).map { BatchShare($0, of: ranks).range(count: count) }
                 XCTAssertEqual(shares.flatMap { Array($0) }, Array(0..<count), "\(ranks) ranks, \(count) samples")
                 XCTAssertLessThanOrEqual(shares.map(\.count).max()! - shares.map(\.count).min()!, 1, "\(ranks) ranks, \(count) samples")
             }
         }
-        XCTAssertEqual(BatchPartition.share(of: 2, ranks: 3, count: 2), 2..<2, "the last rank of a short batch may get nothing")
+        XCTAssertEqual(BatchShare(2, of: 3).range(count: 2), 2..<2, "the last rank of a short batch may get nothing")
+    }
+
+    /// Readers of every share of batches of 6, over two epochs of 20 records (the last batch
+    /// short), yield together exactly the whole reader's batches, and resume from its position.
+    func testShardReaderSharesReadTheWholeBatchesTogether() throws {
+        let folder = NSTemporaryDirectory() + "calm-shares-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let shards = try SyntheticData.write(count: 20, to: folder)
+        func reader(_ share: BatchShare, from position: ShardReaderPosition? = nil) throws -> ShardReader<String> {
+            let options = ShardReader<String>.Options(batchSize: 6, seed: 9, shuffleBuffer: 4, workers: 2, epochs: 2, share: share)
+            return try ShardReader(shards: shards, options: options, resumingFrom: position) { sample, random in "\(sample.id)/\(random.next())" }
+        }
+        func drain(_ reader: ShardReader<String>) throws -> [[String]] {
+            var batches: [[String]] = []
+            while let batch = try reader.next() { batches.append(batch) }
+            return batches
+        }
+        let whole = try reader(.whole)
+        let firstTwo = [try XCTUnwrap(whole.next()), try XCTUnwrap(whole.next())]
+        let position = whole.position
+        let expected = firstTwo + (try drain(whole))
+        XCTAssertEqual(expected.map(\.count), [6, 6, 6, 6, 6, 6, 4])
+        for ranks in [2, 3] {
+            let readers = try (0..<ranks).map { try reader(BatchShare($0, of: ranks)) }
+            let counts = try readers.map { try XCTUnwrap($0.nextShare()).batchCount }
+            XCTAssertEqual(counts, [Int](repeating: 6, count: ranks))
+            let resumed = try (0..<ranks).map { try drain(reader(BatchShare($0, of: ranks), from: position)) }
+            let joined = resumed[0].indices.map { batch in resumed.flatMap { $0[batch] } }
+            XCTAssertEqual(joined, Array(expected.dropFirst(2)), "\(ranks) ranks resumed after 2 batches")
+        }
+        XCTAssertThrowsError(try reader(BatchShare(3, of: 3))) { XCTAssertTrue("\($0)".contains("share 3 of 3"), "\($0)") }
     }
 
     func testLauncherDetection() throws {

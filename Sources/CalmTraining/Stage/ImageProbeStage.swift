@@ -1,6 +1,5 @@
 import CalmAutograd
 import CalmData
-import CalmDistributed
 import CalmImage
 import CalmTensor
 import Foundation
@@ -16,8 +15,8 @@ public final class ImageProbeStage: DataParallelStage {
     public let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
     private let options: ShardReader<Example>.Options
-    private var reader: DataParallelShardReader<Example>
-    private var share = (rank: 0, ranks: 1)
+    private var reader: ShardReader<Example>
+    private var share = BatchShare.whole
     private let hidden: Int
     private let dropout = 0.1
 
@@ -46,7 +45,7 @@ public final class ImageProbeStage: DataParallelStage {
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
-        guard let examples = try reader.next()?.samples, !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
         let inputs = Variable(Tensor(examples.flatMap(\.input), shape: [examples.count, examples[0].input.count]))
         let targets = Variable(Tensor(examples.flatMap(\.target), shape: [examples.count, examples[0].target.count]))
         let p = Dictionary(uniqueKeysWithValues: parameters)
@@ -71,15 +70,18 @@ public final class ImageProbeStage: DataParallelStage {
     }
 
     public func readShare(rank: Int, of ranks: Int) throws {
-        share = (rank, ranks)
+        share = BatchShare(rank, of: ranks)
         reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, reader.position)
     }
 
-    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ share: (rank: Int, ranks: Int),
-                                   hidden: Int, dropout: Double, _ position: ShardReaderPosition?) throws -> DataParallelShardReader<Example> {
+    /// Each of `share.count` ranks reads its slice of global batches of `share.count` × `train.batch_size`.
+    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ share: BatchShare,
+                                   hidden: Int, dropout: Double, _ position: ShardReaderPosition?) throws -> ShardReader<Example> {
         let hasLabels = !shards.manifest.labelNames.isEmpty
-        return try DataParallelShardReader(shards: shards, options: options, rank: share.rank, ranks: share.ranks,
-                                           resumingFrom: position) { sample, random in
+        var options = options
+        options.batchSize *= share.count
+        options.share = share
+        return try ShardReader(shards: shards, options: options, resumingFrom: position) { sample, random in
             var image = try sample.decodedImage()
             let target = hasLabels ? sample.label ?? [] : meanColour(image)
             image = image.resized(width: thumbnailSide, height: thumbnailSide)
