@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
 
         // Data-parallel training: communicators (Open MPI loaded at run time, never required to build).
-        .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"]),
+        .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"], exclude: ["README.md"]),
 
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData", "CalmDistributed",
