@@ -1,3 +1,5 @@
+import Foundation
+
 /// The collective operations data-parallel training needs, over a fixed group of processes
 /// ("ranks"). Every rank must call the same collectives in the same order with the same
 /// element counts; they block until all ranks have joined.
@@ -17,6 +19,9 @@ public protocol Communicator: AnyObject {
     func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws
     /// Returns once every rank has called it.
     func barrier() throws
+    /// Ends every rank of the group with `exitCode`: for a failure on one rank, which would
+    /// otherwise leave the others waiting in their next collective forever.
+    func abort(exitCode: Int32) -> Never
 }
 
 extension Communicator {
@@ -42,4 +47,5 @@ public final class SingleProcess: Communicator {
         guard root == 0 else { throw DistributedError("broadcast from rank \(root) in a group of one") }
     }
     public func barrier() throws {}
+    public func abort(exitCode: Int32) -> Never { exit(exitCode) }
 }

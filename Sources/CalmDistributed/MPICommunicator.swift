@@ -75,4 +75,9 @@ public final class MPICommunicator: Communicator {
     public func barrier() throws {
         try mpi.check(mpi.barrier(mpi.commWorld), "MPI_Barrier")
     }
+
+    public func abort(exitCode: Int32) -> Never {
+        _ = mpi.abort(mpi.commWorld, exitCode)
+        _exit(exitCode)  // MPI_Abort does not return; should it, leave without finalizing
+    }
 }

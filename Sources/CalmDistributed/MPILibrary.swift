@@ -17,6 +17,7 @@ final class MPILibrary {
     typealias CommOnly = @convention(c) (Handle) -> Int32
     typealias SetErrhandler = @convention(c) (Handle, Handle) -> Int32
     typealias Finalize = @convention(c) () -> Int32
+    typealias Abort = @convention(c) (Handle, Int32) -> Int32
     typealias ErrorString = @convention(c) (Int32, UnsafeMutablePointer<CChar>, UnsafeMutablePointer<Int32>) -> Int32
 
     /// Shared-object names tried in order: the Debian/Open MPI 4-5 soname, then the dev symlink.
@@ -36,6 +37,7 @@ final class MPILibrary {
     let barrier: CommOnly
     let setErrhandler: SetErrhandler
     let finalize: Finalize
+    let abort: Abort
     let errorString: ErrorString
 
     let commWorld: Handle
@@ -73,6 +75,7 @@ final class MPILibrary {
         barrier = try function("MPI_Barrier", CommOnly.self)
         setErrhandler = try function("MPI_Comm_set_errhandler", SetErrhandler.self)
         finalize = try function("MPI_Finalize", Finalize.self)
+        abort = try function("MPI_Abort", Abort.self)
         errorString = try function("MPI_Error_string", ErrorString.self)
         commWorld = try symbol("ompi_mpi_comm_world")
         float = try symbol("ompi_mpi_float")

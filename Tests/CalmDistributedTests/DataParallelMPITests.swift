@@ -59,6 +59,19 @@ final class DataParallelMPITests: XCTestCase {
         assertSameTraining(resumed, reference, "2 then 3 ranks vs 1 process")
     }
 
+    /// A rank that fails ends the whole job instead of leaving the others blocked.
+    func testAFailingRankAbortsTheJob() throws {
+        let started = Date()
+        let jobFile = folder + "/abort.json"
+        try JSONEncoder().encode("abort").write(to: URL(fileURLWithPath: jobFile))
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        XCTAssertThrowsError(try MPIJob.launch(ranks: 2, [testBinary, "CalmDistributedTests.MPIRankWorker/testAbortRank"],
+                                               environment: [MPIJob.jobVariable: jobFile], timeout: 60)) { error in
+            XCTAssertTrue("\(error)".contains("MPI_ABORT"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 50, "the job was killed by the watchdog, not aborted")
+    }
+
     /// calm-tiny with AdamW: 2 ranks × 1 sample == 1 process × 2 samples, weighting each rank
     /// by its answer tokens (the samples' answers differ in length).
     func testCalmTinyOnTwoRanksMatchesOneProcess() throws {

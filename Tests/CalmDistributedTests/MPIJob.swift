@@ -41,7 +41,7 @@ enum MPIJob {
     /// Runs `command` as `ranks` ranks (one OpenBLAS thread each) and returns their combined
     /// output; throws with that output when the job fails, skips the test without `mpirun`.
     @discardableResult
-    static func launch(ranks: Int, _ command: [String], environment extra: [String: String] = [:]) throws -> String {
+    static func launch(ranks: Int, _ command: [String], environment extra: [String: String] = [:], timeout: TimeInterval = 300) throws -> String {
         guard let mpirun else { throw XCTSkip("mpirun not found: install openmpi-bin (Scripts/setup-mpi.sh)") }
         var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["OPENBLAS_NUM_THREADS"] = "1"
@@ -49,12 +49,14 @@ enum MPIJob {
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         let exported = (Array(extra.keys) + ["OPENBLAS_NUM_THREADS"]).flatMap { ["-x", $0] }
-        return try runProcess(mpirun, ["-np", "\(ranks)", "--oversubscribe"] + exported + command, environment: environment)
+        return try runProcess(mpirun, ["-np", "\(ranks)", "--oversubscribe"] + exported + command, environment: environment, timeout: timeout)
     }
 
-    /// Runs `executable` to completion; its combined output, or an error holding it on failure.
+    /// Runs `executable` to completion (killed after `timeout` seconds); its combined output,
+    /// or an error holding it on failure.
     @discardableResult
-    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           timeout: TimeInterval = 300) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -63,8 +65,11 @@ enum MPIJob {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        let watchdog = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        watchdog.cancel()
         guard process.terminationStatus == 0 else {
             throw DistributedError("\(([executable] + arguments).joined(separator: " ")) exited with \(process.terminationStatus):\n\(output.suffix(4000))")
         }
@@ -85,5 +90,13 @@ final class MPIRankWorker: XCTestCase {
         let job = try MPIJob.currentJob(CalmTinyJob.self)
         let communicator = try CommunicatorEnvironment.current()
         try MPIJob.report(try runCalmTiny(job, on: communicator), rank: communicator.rank, in: job.folder)
+    }
+
+    /// Rank 1 fails; rank 0 waits in a barrier that only the abort can end.
+    func testAbortRank() throws {
+        _ = try MPIJob.currentJob(String.self)
+        let communicator = try CommunicatorEnvironment.current()
+        if communicator.rank == 1 { communicator.abort(exitCode: 3) }
+        try communicator.barrier()
     }
 }

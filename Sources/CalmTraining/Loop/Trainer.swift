@@ -93,6 +93,12 @@ public final class Trainer {
                 progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
             }
         }
+        var rootStep = [step]
+        try rootStep.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
+        guard rootStep[0] == step else {
+            throw TrainingError("rank \(communicator.rank) starts at step \(step), rank 0 at step \(rootStep[0]): "
+                                + "\(checkpoints.folder) must be on a file system every rank sees")
+        }
         try parallel.broadcastParameters()
         let metrics = communicator.isRoot ? try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
                                                            resumeStep: resume ? step : nil) : nil

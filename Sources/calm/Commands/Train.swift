@@ -26,8 +26,16 @@ struct Train: ParsableCommand {
         StopSignal.install()
         let communicator = try CommunicatorEnvironment.current()
         if communicator.size > 1 { CommunicatorEnvironment.shareCores() }
-        let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe), communicator: communicator)
-        switch try trainer.run(resume: resume) {
+        let outcome: Trainer.Outcome
+        do {
+            let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe), communicator: communicator)
+            outcome = try trainer.run(resume: resume)
+        } catch where communicator.size > 1 {
+            // The other ranks would wait for this one in their next collective: end them all.
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(exitCode: 1)
+        }
+        switch outcome {
         case .stopped:
             return
         case .finished(let checkpoint):
