@@ -12,6 +12,7 @@ final class CheckpointTests: XCTestCase {
         return TrainingCheckpoint(step: step, scheduleStep: step, parameters: parameters,
                                   moments: ["llm.norm.weight": (Tensor.normal([3], using: &random), Tensor.uniform([3], using: &random))],
                                   optimizerUpdates: step - 1, nonFiniteStreak: 1, randomState: random.state,
+                                  generators: ["vision.blocks.0.dropout": RandomGenerator(seed: 9).state],
                                   dataPosition: #"{"epoch":0,"cursor":\#(step)}"#, recipe: "stage: pretrain\n", tokenizer: "{\"model\": {}}")
     }
 
@@ -25,6 +26,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(read.optimizerUpdates, 6)
         XCTAssertEqual(read.nonFiniteStreak, 1)
         XCTAssertEqual(read.randomState, written.randomState)
+        XCTAssertEqual(read.generators, written.generators)
         XCTAssertEqual(read.dataPosition, written.dataPosition)
         XCTAssertEqual(read.tokenizer, written.tokenizer)
         XCTAssertEqual(read.recipe, written.recipe)
@@ -131,6 +133,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(output, """
         step-00000005.h5 training 1
+          generators/vision/blocks/0/dropout [4]
           optimizer/m/llm/norm/weight [3]
           optimizer/v/llm/norm/weight [3]
           params/llm/norm/weight [3]

@@ -155,6 +155,7 @@ public final class Trainer {
             step: step, scheduleStep: step, parameters: stage.parameters.map { ($0.name, $0.variable.value) },
             moments: Dictionary(uniqueKeysWithValues: optimizer.slots.map { ($0.name, ($0.m, $0.v)) }),
             optimizerUpdates: optimizer.updateCount, nonFiniteStreak: nonFiniteStreak, randomState: random.state,
+            generators: stage.generators.mapValues(\.state),
             dataPosition: stage.dataPosition, recipe: recipe.resolvedYAML, tokenizer: tokenizer)
         let path = try checkpoints.save(checkpoint)
         checkpoints.prune(keepLast: recipe.checkpoint.keepLast, keepEvery: recipe.checkpoint.keepEvery)
@@ -173,6 +174,7 @@ public final class Trainer {
         }
         try optimizer.restore(moments: checkpoint.moments, updateCount: checkpoint.optimizerUpdates)
         random = RandomGenerator(state: checkpoint.randomState)
+        try stage.restore(generators: checkpoint.generators.mapValues { RandomGenerator(state: $0) })
         try stage.restore(dataPosition: checkpoint.dataPosition)
     }
 
