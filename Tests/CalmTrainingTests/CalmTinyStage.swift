@@ -48,7 +48,10 @@ final class CalmTinyStage: TrainingStage {
     var generators: [String: RandomGenerator] { Dictionary(uniqueKeysWithValues: dropouts().map { ($0.path, $0.module.generator) }) }
 
     func restore(generators: [String: RandomGenerator]) throws {
-        for (path, module) in dropouts() { module.generator = try XCTUnwrapGenerator(generators[path], path) }
+        for (path, module) in dropouts() {
+            guard let generator = generators[path] else { throw TrainingError("the checkpoint has no generator for \(path)") }
+            module.generator = generator
+        }
     }
 
     private func dropouts() -> [(path: String, module: Dropout)] {
@@ -56,11 +59,6 @@ final class CalmTinyStage: TrainingStage {
             (module as? Dropout).map { [(path, $0)] } ?? module.children.flatMap { walk($0.1, path.isEmpty ? $0.0 : path + "." + $0.0) }
         }
         return walk(model, "")
-    }
-
-    private func XCTUnwrapGenerator(_ generator: RandomGenerator?, _ path: String) throws -> RandomGenerator {
-        guard let generator else { throw TrainingError("checkpoint has no generator for \(path)") }
-        return generator
     }
 
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<(pixels: [Float], answer: Int)>.Options,
