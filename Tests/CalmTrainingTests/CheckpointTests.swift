@@ -122,15 +122,8 @@ final class CheckpointTests: XCTestCase {
                 print(path.split("/")[-1], f.attrs["kind"], f.attrs["format_version"])
                 f.visititems(lambda name, obj: print(" ", name, list(obj.shape)) if isinstance(obj, h5py.Dataset) else None)
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, folder + "/weights.h5"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let (status, output) = try ChildProcess("/usr/bin/env", ["python3", "-c", script, path, folder + "/weights.h5"]).finish()
+        XCTAssertEqual(status, 0, output)
         XCTAssertEqual(output, """
         step-00000005.h5 training 1
           generators/vision/blocks/0/dropout [4]
