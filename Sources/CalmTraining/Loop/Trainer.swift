@@ -56,21 +56,7 @@ public final class Trainer {
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
         checkpoints.removeInterruptedWrites()
-
-        var step = 0, nonFiniteStreak = 0
-        var lastSaved: (step: Int, path: String)?
-        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
-            try restore(checkpoint, from: path)
-            (step, nonFiniteStreak, lastSaved) = (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
-            progress.note("resumed from \(path) at step \(step)")
-        } else {
-            if !checkpoints.steps().isEmpty && !resume {
-                throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
-            }
-            if let initFrom = recipe.model.initFrom {
-                progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
-            }
-        }
+        var (step, nonFiniteStreak, lastSaved) = try start(resume: resume)
         let metrics = try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
                                      resumeStep: resume ? step : nil)
         let runStart = Date()
@@ -106,17 +92,39 @@ public final class Trainer {
                 throw TrainingError("stopping at step \(step): \(nonFiniteStreak) non-finite steps in a row "
                                     + "(train.max_nonfinite_steps = \(recipe.train.maxNonFiniteSteps)); lower optimizer.lr or check the data")
             }
-            let evaluateEvery = recipe.evaluation.every
-            if let evaluating = stage as? EvaluatingStage, evaluateEvery > 0 ? step % evaluateEvery == 0 : step == recipe.train.maxSteps {
-                let results = try noGrad { try evaluating.evaluate() }
-                metrics.append([("step", .int(step)), ("eval", .record(results.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) }))])
-                progress.note("eval at step \(step): " + results.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-            }
+            try evaluateIfDue(afterStep: step, metrics: metrics)
             if step % recipe.checkpoint.every == 0 || step == recipe.train.maxSteps {
                 lastSaved = (step, try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak))
             }
         }
         return .finished(checkpoint: lastSaved?.path ?? checkpoints.path(forStep: step))
+    }
+
+    /// Restores the newest complete checkpoint (with `resume`) or starts fresh from `model.init_from`;
+    /// returns the step to run next, the non-finite streak and the checkpoint already on disk.
+    private func start(resume: Bool) throws -> (step: Int, nonFiniteStreak: Int, lastSaved: (step: Int, path: String)?) {
+        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
+            try restore(checkpoint, from: path)
+            progress.note("resumed from \(path) at step \(checkpoint.step)")
+            return (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
+        }
+        if !resume && !checkpoints.steps().isEmpty {
+            throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
+        }
+        if let initFrom = recipe.model.initFrom {
+            progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
+        }
+        return (0, 0, nil)
+    }
+
+    /// Runs the stage's evaluation every `eval.every` steps (or after the last step when 0) and logs it.
+    private func evaluateIfDue(afterStep step: Int, metrics: MetricsLog) throws {
+        guard let evaluating = stage as? EvaluatingStage else { return }
+        let every = recipe.evaluation.every
+        guard every > 0 ? step % every == 0 : step == recipe.train.maxSteps else { return }
+        let results = try noGrad { try evaluating.evaluate() }.sorted { $0.key < $1.key }
+        metrics.append([("step", .int(step)), ("eval", .record(results.map { ($0.key, .double($0.value)) }))])
+        progress.note("eval at step \(step): " + results.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     private struct StepResult {
