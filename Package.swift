@@ -46,6 +46,9 @@ let package = Package(
         // (unoptimized it hashes ~1 MB/s, 40 s for one calm-tiny checkpoint).
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"], swiftSettings: [.unsafeFlags(["-O"])]),
 
+        // Self-supervision: attribute pseudo-labels, controlled edits, text guidance.
+        .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
+
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
                                             .product(name: "Yams", package: "Yams")]),
@@ -55,11 +58,20 @@ let package = Package(
 
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmTraining", "CalmEval",
-            "CalmNN", "CalmModels",
+            "CalmTensor",
+            "CalmAutograd",
+            "CalmHDF5",
+            "CalmImage",
+            "CalmText",
+            "CalmData",
+            "CalmSelfSupervision",
+            "CalmTraining",
+            "CalmEval",
+            "CalmNN",
+            "CalmModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS",
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
                                                    "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
 
@@ -74,6 +86,7 @@ let package = Package(
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage",
                                                          "CalmNN", "CalmModels"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],

@@ -15,6 +15,7 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Tokenize.self,
+            Attributes.self,
             Model.self,
             Train.self,
             Plot.self,
