@@ -15,10 +15,10 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Tokenize.self,
-            Train.self,
-            Plot.self,
             Attributes.self,
             Model.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }

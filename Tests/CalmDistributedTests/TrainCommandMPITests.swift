@@ -34,7 +34,8 @@ final class TrainCommandMPITests: XCTestCase {
 
     /// Logged losses and final weights of a run folder.
     func outcome(_ name: String) throws -> (losses: [Double], weights: [String: [Float]]) {
-        let losses = try MetricsLog.read(folder + "/\(name)/metrics.jsonl").map { ($0["loss"] as! NSNumber).doubleValue }
+        // Training records carry "loss"; evaluation records ({"step", "eval"}) do not.
+        let losses = try MetricsLog.read(folder + "/\(name)/metrics.jsonl").compactMap { ($0["loss"] as? NSNumber)?.doubleValue }
         let checkpoint = try TrainingCheckpoint.read(from: CheckpointDirectory(folder: folder + "/\(name)/checkpoints").path(forStep: 6))
         return (losses, Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.name, $0.value.toArray(Float.self)) }))
     }

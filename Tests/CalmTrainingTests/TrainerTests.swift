@@ -111,6 +111,17 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// Evaluation records every `eval.every` steps, beside the step records.
+    func testEvaluationIsLoggedEveryNSteps() throws {
+        let (trainer, notes) = try quietTrainer(probeRecipe(shards: shards, runDirectory: folder + "/eval", ["eval.every=3"]))
+        _ = try trainer.run(resume: false)
+        let evaluations = try MetricsLog.read(folder + "/eval/metrics.jsonl").filter { $0["eval"] != nil }
+        XCTAssertEqual(evaluations.map { ($0["step"] as! NSNumber).intValue }, [3, 6])
+        let errors = evaluations.map { (($0["eval"] as! [String: Any])["mse"] as! NSNumber).doubleValue }
+        XCTAssertTrue(errors.allSatisfy { $0.isFinite && $0 > 0 }, "\(errors)")
+        XCTAssertEqual(notes().filter { $0.hasPrefix("eval at step") }.count, 2)
+    }
+
     func testFreshRunRefusesAFolderWithCheckpoints() throws {
         let recipe = try probeRecipe(shards: shards, runDirectory: folder + "/again", ["train.max_steps=2"])
         _ = try quietTrainer(recipe).0.run(resume: false)

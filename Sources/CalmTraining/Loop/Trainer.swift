@@ -11,7 +11,7 @@ import Foundation
 /// Under `mpirun` every rank runs its own trainer over `communicator`: each reads its share of
 /// every global batch (`train.batch_size` per rank), gradients are summed over the ranks before
 /// clipping, and the identical update keeps the replicas identical. Rank 0 alone writes the run
-/// folder (recipe, metrics, checkpoints) and reports progress; every rank restores from it.
+/// folder (recipe, metrics, checkpoints), evaluates and reports progress; every rank restores from it.
 ///
 /// Run folder layout: `recipe.yaml` (resolved), `metrics.jsonl`, `checkpoints/step-N.h5` (+ `.sha256`),
 /// `checkpoints/latest.h5`.
@@ -78,28 +78,8 @@ public final class Trainer {
             checkpoints.removeInterruptedWrites()
         }
         try communicator.barrier()
-
-        var step = 0, nonFiniteStreak = 0
-        var lastSaved: (step: Int, path: String)?
-        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
-            try restore(checkpoint, from: path)
-            (step, nonFiniteStreak, lastSaved) = (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
-            progress.note("resumed from \(path) at step \(step)")
-        } else {
-            if !checkpoints.steps().isEmpty && !resume {
-                throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
-            }
-            if let initFrom = recipe.model.initFrom {
-                progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
-            }
-        }
-        var rootStep = [step]
-        try rootStep.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
-        guard rootStep[0] == step else {
-            throw TrainingError("rank \(communicator.rank) starts at step \(step), rank 0 at step \(rootStep[0]): "
-                                + "\(checkpoints.folder) must be on a file system every rank sees")
-        }
-        try parallel.broadcastParameters()
+        var (step, nonFiniteStreak, lastSaved) = try start(resume: resume)
+        try alignRanks(atStep: step)
         let metrics = communicator.isRoot ? try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
                                                            resumeStep: resume ? step : nil) : nil
         let runStart = Date()
@@ -135,11 +115,50 @@ public final class Trainer {
                 throw TrainingError("stopping at step \(step): \(nonFiniteStreak) non-finite steps in a row "
                                     + "(train.max_nonfinite_steps = \(recipe.train.maxNonFiniteSteps)); lower optimizer.lr or check the data")
             }
+            if let metrics { try evaluateIfDue(afterStep: step, metrics: metrics) }
             if step % recipe.checkpoint.every == 0 || step == recipe.train.maxSteps {
                 lastSaved = (step, try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak))
             }
         }
         return .finished(checkpoint: lastSaved?.path ?? checkpoints.path(forStep: step))
+    }
+
+    /// Restores the newest complete checkpoint (with `resume`) or starts fresh from `model.init_from`;
+    /// returns the step to run next, the non-finite streak and the checkpoint already on disk.
+    private func start(resume: Bool) throws -> (step: Int, nonFiniteStreak: Int, lastSaved: (step: Int, path: String)?) {
+        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
+            try restore(checkpoint, from: path)
+            progress.note("resumed from \(path) at step \(checkpoint.step)")
+            return (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
+        }
+        if !resume && !checkpoints.steps().isEmpty {
+            throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
+        }
+        if let initFrom = recipe.model.initFrom {
+            progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
+        }
+        return (0, 0, nil)
+    }
+
+    /// Every rank must start at rank 0's step (the run folder is shared) from rank 0's weights.
+    private func alignRanks(atStep step: Int) throws {
+        var rootStep = [step]
+        try rootStep.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
+        guard rootStep[0] == step else {
+            throw TrainingError("rank \(communicator.rank) starts at step \(step), rank 0 at step \(rootStep[0]): "
+                                + "\(checkpoints.folder) must be on a file system every rank sees")
+        }
+        try parallel.broadcastParameters()
+    }
+
+    /// Runs the stage's evaluation every `eval.every` steps (or after the last step when 0) and logs it.
+    private func evaluateIfDue(afterStep step: Int, metrics: MetricsLog) throws {
+        guard let evaluating = stage as? EvaluatingStage else { return }
+        let every = recipe.evaluation.every
+        guard every > 0 ? step % every == 0 : step == recipe.train.maxSteps else { return }
+        let results = try noGrad { try evaluating.evaluate() }.sorted { $0.key < $1.key }
+        metrics.append([("step", .int(step)), ("eval", .record(results.map { ($0.key, .double($0.value)) }))])
+        progress.note("eval at step \(step): " + results.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     private struct StepResult {
@@ -192,6 +211,7 @@ public final class Trainer {
             step: step, scheduleStep: step, parameters: stage.parameters.map { ($0.name, $0.variable.value) },
             moments: Dictionary(uniqueKeysWithValues: optimizer.slots.map { ($0.name, ($0.m, $0.v)) }),
             optimizerUpdates: optimizer.updateCount, nonFiniteStreak: nonFiniteStreak, randomState: random.state,
+            generators: stage.generators.mapValues(\.state),
             dataPosition: stage.dataPosition, recipe: recipe.resolvedYAML, tokenizer: tokenizer)
         let path = try checkpoints.save(checkpoint)
         checkpoints.prune(keepLast: recipe.checkpoint.keepLast, keepEvery: recipe.checkpoint.keepEvery)
@@ -210,6 +230,7 @@ public final class Trainer {
         }
         try optimizer.restore(moments: checkpoint.moments, updateCount: checkpoint.optimizerUpdates)
         random = RandomGenerator(state: checkpoint.randomState)
+        try stage.restore(generators: checkpoint.generators.mapValues { RandomGenerator(state: $0) })
         try stage.restore(dataPosition: checkpoint.dataPosition)
     }
 

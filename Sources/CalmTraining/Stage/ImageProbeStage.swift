@@ -10,7 +10,8 @@ import Foundation
 /// the shards carry no labels. Random horizontal flips and dropout masks come from the reader's
 /// per-record generators, so a record is treated alike whichever rank reads it, and resume
 /// only needs the reader's position.
-public final class ImageProbeStage: DataParallelStage {
+/// Evaluation is the mean squared error over the first `evaluationImages` records in shard order.
+public final class ImageProbeStage: EvaluatingStage, DataParallelStage {
     public static let thumbnailSide = 8
     public let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
@@ -19,6 +20,7 @@ public final class ImageProbeStage: DataParallelStage {
     private var share = BatchShare.whole
     private let hidden: Int
     private let dropout = 0.1
+    public var evaluationImages = 16
 
     struct Example { var input: [Float]; var target: [Float]; var dropoutMask: [Float] }
 
@@ -46,13 +48,30 @@ public final class ImageProbeStage: DataParallelStage {
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
         guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        let dropoutMask = Tensor(examples.flatMap(\.dropoutMask), shape: [examples.count, hidden])
+        return forward(examples) { $0 * Variable(dropoutMask) }
+    }
+
+    /// The mean squared error of a batch; `regularize` applies dropout to the hidden layer when training.
+    private func forward(_ examples: [Example], regularize: (Variable) -> Variable = { $0 }) -> MicroBatch {
         let inputs = Variable(Tensor(examples.flatMap(\.input), shape: [examples.count, examples[0].input.count]))
         let targets = Variable(Tensor(examples.flatMap(\.target), shape: [examples.count, examples[0].target.count]))
         let p = Dictionary(uniqueKeysWithValues: parameters)
-        let dropoutMask = Variable(Tensor(examples.flatMap(\.dropoutMask), shape: [examples.count, hidden]))
-        let hiddenLayer = (inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh() * dropoutMask
+        let hiddenLayer = regularize((inputs.matmul(p["probe.fc1.weight"]!.transposed()) + p["probe.fc1.bias"]!).tanh())
         let prediction = hiddenLayer.matmul(p["probe.fc2.weight"]!.transposed()) + p["probe.fc2.bias"]!
         return MicroBatch(loss: (prediction - targets).pow(2).mean(), images: examples.count)
+    }
+
+    public func evaluate() throws -> [String: Double] {
+        var evaluationOptions = options
+        (evaluationOptions.shuffleBuffer, evaluationOptions.epochs) = (0, 1)
+        let reader = try Self.makeReader(shards, evaluationOptions, .whole, hidden: hidden, dropout: dropout, nil)
+        var (sum, count) = (0.0, 0)
+        while count < evaluationImages, let examples = try reader.next() {
+            sum += forward(examples).loss.value.item * Double(examples.count)
+            count += examples.count
+        }
+        return ["mse": sum / Double(max(count, 1))]
     }
 
     public var dataPosition: String {
