@@ -33,6 +33,8 @@ extension Variable {
     public func backward(seed: Tensor? = nil) {
         precondition(seed != nil || value.count == 1, "backward: from a tensor of shape \(shape) needs a seed")
         let start = seed ?? Tensor.ones(shape, dtype: dtype)
+        precondition(start.shape == shape && start.dtype == dtype,
+                     "backward: seed \(start.dtype)\(start.shape) for a variable \(dtype)\(shape)")
         guard let entry else { return accumulate(start) }
 
         // Every variable reachable through tape entries, replayed newest first.

@@ -43,7 +43,7 @@ static size_t NN_FN(nn_attention_key_end)(const calm_nn_attention_params *p, siz
     return end < 0 ? 0 : (size_t)end < p->kv_len ? (size_t)end : p->kv_len;
 }
 
-NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p, const NN_T *q,
+CALM_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p, const NN_T *q,
                                                const NN_T *k, const NN_T *v, NN_T *out, NN_T *lse) {
     const size_t B = NN_ATTENTION_BLOCK, D = p->head_dim, Dv = p->value_dim;
     const size_t group = p->q_heads / p->kv_heads;
@@ -105,7 +105,7 @@ NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p
 
 // With P = exp(S - lse) and delta_i = <dO_i, O_i>:
 // dV = P^T dO, dS = P * (dO V^T - delta) * scale, dQ = dS K, dK = dS^T Q.
-NN_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *p, const NN_T *q,
+CALM_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *p, const NN_T *q,
                                                 const NN_T *k, const NN_T *v, const NN_T *out,
                                                 const NN_T *lse, const NN_T *dout, NN_T *dq,
                                                 NN_T *dk, NN_T *dv) {
