@@ -2,7 +2,9 @@ import Foundation
 
 /// Per-channel mean and standard deviation for normalizing images fed to a network.
 public struct ChannelNormalization: Equatable, Sendable {
+    /// Means of R, G, B on the [0, 1] scale.
     public var mean: (Float, Float, Float)
+    /// Standard deviations of R, G, B on the [0, 1] scale.
     public var std: (Float, Float, Float)
 
     public init(mean: (Float, Float, Float), std: (Float, Float, Float)) {

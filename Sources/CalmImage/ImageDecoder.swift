@@ -39,7 +39,11 @@ public struct ImageDecodeError: Error, CustomStringConvertible {
 /// JPEG's EXIF orientation is applied, so the result is upright.
 public enum ImageDecoder {
     /// Decodes an in-memory file, sniffing its format; `name` labels errors.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> RGBImage {
+    ///
+    /// `minimumShorterSide` lets a JPEG decode at 1/2, 1/4 or 1/8 of its size (libjpeg's DCT
+    /// scaling, several times faster) while its shorter side stays at least that long: for
+    /// pipelines that downscale anyway. Other formats always decode at full size.
+    public static func decode(_ bytes: [UInt8], name: String, minimumShorterSide: Int? = nil) throws -> RGBImage {
         guard let format = ImageFormat(sniffing: bytes) else {
             throw ImageDecodeError(name: name, reason: "unknown format (not PNG, JPEG or WebP)")
         }
@@ -47,7 +51,7 @@ public enum ImageDecoder {
         let status = bytes.withUnsafeBufferPointer { buffer -> Int32 in
             switch format {
             case .png: return calm_png_decode(buffer.baseAddress, buffer.count, &result)
-            case .jpeg: return calm_jpeg_decode(buffer.baseAddress, buffer.count, &result)
+            case .jpeg: return calm_jpeg_decode(buffer.baseAddress, buffer.count, Int32(clamping: minimumShorterSide ?? 0), &result)
             case .webp: return calm_webp_decode(buffer.baseAddress, buffer.count, &result)
             }
         }
@@ -62,14 +66,14 @@ public enum ImageDecoder {
         return image.oriented(exif: Int(result.orientation))
     }
 
-    /// Reads and decodes a file.
-    public static func decode(contentsOf path: String) throws -> RGBImage {
+    /// Reads and decodes a file (see `decode(_:name:minimumShorterSide:)`).
+    public static func decode(contentsOf path: String, minimumShorterSide: Int? = nil) throws -> RGBImage {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw ImageDecodeError(name: path, reason: "cannot read file (\(error.localizedDescription))")
         }
-        return try decode(bytes, name: path)
+        return try decode(bytes, name: path, minimumShorterSide: minimumShorterSide)
     }
 }

@@ -3,7 +3,9 @@ import ImageCodecShim
 
 /// An image that could not be encoded or written; the message names the file.
 public struct ImageWriteError: Error, CustomStringConvertible {
+    /// The destination ("<memory>" for `encode`).
     public let path: String
+    /// What went wrong.
     public let reason: String
 
     public var description: String { "cannot write image '\(path)': \(reason)" }

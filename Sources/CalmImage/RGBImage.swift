@@ -16,11 +16,14 @@ public struct RGBImage: Equatable, Sendable {
 
     /// An image filled with one colour.
     public init(width: Int, height: Int, fill: RGBColor) {
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in stride(from: 0, to: pixels.count, by: 3) {
-            pixels[i] = fill.red
-            pixels[i + 1] = fill.green
-            pixels[i + 2] = fill.blue
+        var pixels = [UInt8](repeating: fill.red, count: width * height * 3)
+        if fill.green != fill.red || fill.blue != fill.red {
+            pixels.withUnsafeMutableBufferPointer { samples in
+                for i in stride(from: 0, to: samples.count, by: 3) {
+                    samples[i + 1] = fill.green
+                    samples[i + 2] = fill.blue
+                }
+            }
         }
         self.init(width: width, height: height, pixels: pixels)
     }
@@ -44,5 +47,6 @@ public struct RGBColor: Equatable, Hashable, Sendable {
         self.blue = blue
     }
 
+    /// (0, 0, 0): the default padding.
     public static let black = RGBColor(red: 0, green: 0, blue: 0)
 }

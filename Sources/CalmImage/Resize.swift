@@ -55,57 +55,65 @@ struct ResampleWeights {
         self.taps = taps
         self.weights = weights
     }
+
+    /// Calls `body` with raw pointers to the tables (no bounds checks in the hot loops).
+    func withUnsafePointers<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Float>, Int) -> R) -> R {
+        first.withUnsafeBufferPointer { first in
+            count.withUnsafeBufferPointer { count in
+                weights.withUnsafeBufferPointer { weights in
+                    body(first.baseAddress!, count.baseAddress!, weights.baseAddress!, taps)
+                }
+            }
+        }
+    }
 }
 
 extension RGBImage {
-    /// The image resampled to `width` × `height` (separable: rows, then columns, with a
-    /// Float intermediate so that only the final result is rounded).
+    /// The image resampled to `width` × `height`. Separable: columns first, whose inner
+    /// loop runs along contiguous rows and vectorizes, then rows; the intermediate stays
+    /// Float so that only the final result is rounded (half up).
     public func resized(width outWidth: Int, height outHeight: Int, filter: ResizeFilter = .bilinear) -> RGBImage {
         precondition(outWidth > 0 && outHeight > 0 && width > 0 && height > 0,
                      "resized: \(width)x\(height) -> \(outWidth)x\(outHeight)")
         let columns = ResampleWeights(from: width, to: outWidth, filter: filter)
         let rows = ResampleWeights(from: height, to: outHeight, filter: filter)
-        var horizontal = [Float](repeating: 0, count: height * outWidth * 3)
-        var output = [UInt8](repeating: 0, count: outHeight * outWidth * 3)
+        let rowLength = width * 3
+        var vertical = [Float](repeating: 0, count: outHeight * rowLength)
         pixels.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { mid in
-                columns.weights.withUnsafeBufferPointer { w in
-                    let taps = columns.taps
-                    for y in 0..<height {
-                        let rowIn = y * width * 3, rowOut = y * outWidth * 3
-                        for x in 0..<outWidth {
-                            var r: Float = 0, g: Float = 0, b: Float = 0
-                            var s = rowIn + columns.first[x] * 3
-                            for k in 0..<columns.count[x] {
-                                let weight = w[x * taps + k]
-                                r += weight * Float(src[s])
-                                g += weight * Float(src[s + 1])
-                                b += weight * Float(src[s + 2])
-                                s += 3
-                            }
-                            mid[rowOut + x * 3] = r
-                            mid[rowOut + x * 3 + 1] = g
-                            mid[rowOut + x * 3 + 2] = b
+            vertical.withUnsafeMutableBufferPointer { mid in
+                rows.withUnsafePointers { first, count, weights, taps in
+                    for y in 0..<outHeight {
+                        let out = mid.baseAddress! + y * rowLength
+                        for k in 0..<count[y] {
+                            let weight = weights[y * taps + k]
+                            let source = src.baseAddress! + (first[y] + k) * rowLength
+                            for i in 0..<rowLength { out[i] += weight * Float(source[i]) }
                         }
                     }
                 }
             }
         }
-        horizontal.withUnsafeBufferPointer { mid in
+        var output = [UInt8](repeating: 0, count: outHeight * outWidth * 3)
+        vertical.withUnsafeBufferPointer { mid in
             output.withUnsafeMutableBufferPointer { dst in
-                rows.weights.withUnsafeBufferPointer { w in
-                    let taps = rows.taps, rowLength = outWidth * 3
-                    var accumulator = [Float](repeating: 0, count: rowLength)
-                    accumulator.withUnsafeMutableBufferPointer { acc in
-                        for y in 0..<outHeight {
-                            for i in 0..<rowLength { acc[i] = 0 }
-                            for k in 0..<rows.count[y] {
-                                let weight = w[y * taps + k]
-                                let source = (rows.first[y] + k) * rowLength
-                                for i in 0..<rowLength { acc[i] += weight * mid[source + i] }
+                columns.withUnsafePointers { first, count, weights, taps in
+                    for y in 0..<outHeight {
+                        let row = mid.baseAddress! + y * rowLength
+                        var o = y * outWidth * 3
+                        for x in 0..<outWidth {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            var s = first[x] * 3
+                            for k in 0..<count[x] {
+                                let weight = weights[x * taps + k]
+                                r += weight * row[s]
+                                g += weight * row[s + 1]
+                                b += weight * row[s + 2]
+                                s += 3
                             }
-                            let out = y * rowLength
-                            for i in 0..<rowLength { dst[out + i] = UInt8(min(max(acc[i] + 0.5, 0), 255)) }
+                            dst[o] = UInt8(min(max(r + 0.5, 0), 255))
+                            dst[o + 1] = UInt8(min(max(g + 0.5, 0), 255))
+                            dst[o + 2] = UInt8(min(max(b + 0.5, 0), 255))
+                            o += 3
                         }
                     }
                 }

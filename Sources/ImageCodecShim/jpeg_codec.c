@@ -66,7 +66,7 @@ static void cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, int width, int in
     }
 }
 
-int calm_jpeg_decode(const uint8_t *data, size_t size, calm_decoded_image *out) {
+int calm_jpeg_decode(const uint8_t *data, size_t size, int min_shorter_side, calm_decoded_image *out) {
     out->pixels = NULL;
     out->width = out->height = 0;
     out->orientation = 1;
@@ -100,6 +100,13 @@ int calm_jpeg_decode(const uint8_t *data, size_t size, calm_decoded_image *out) 
     }
     int is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = is_cmyk ? JCS_CMYK : JCS_RGB;
+    if (min_shorter_side > 0) {
+        unsigned shorter = cinfo.image_width < cinfo.image_height ? cinfo.image_width : cinfo.image_height;
+        unsigned denominator = 8;  // scaled sides are rounded up: ceil(side / denominator)
+        while (denominator > 1 && (shorter + denominator - 1) / denominator < (unsigned)min_shorter_side) denominator /= 2;
+        cinfo.scale_num = 1;
+        cinfo.scale_denom = denominator;
+    }
     jpeg_start_decompress(&cinfo);
 
     size_t width = cinfo.output_width, height = cinfo.output_height;

@@ -27,7 +27,9 @@ typedef struct {
 
 /// Each returns 0 on success, -1 on failure with `out->error` set and `out->pixels` NULL.
 int calm_png_decode(const uint8_t *data, size_t size, calm_decoded_image *out);
-int calm_jpeg_decode(const uint8_t *data, size_t size, calm_decoded_image *out);
+/// `min_shorter_side` > 0 lets libjpeg decode at 1/2, 1/4 or 1/8 scale (its DCT scaling,
+/// much faster) as long as the shorter side stays at least that long; 0 decodes full size.
+int calm_jpeg_decode(const uint8_t *data, size_t size, int min_shorter_side, calm_decoded_image *out);
 int calm_webp_decode(const uint8_t *data, size_t size, calm_decoded_image *out);
 
 /// Encodes packed 8-bit RGB as PNG into a malloc'ed buffer (`*out`, `*out_size`).
