@@ -34,6 +34,10 @@ let package = Package(
         .target(name: "CalmTensor", dependencies: ["COpenBLAS", "CalmKernels"]),
         .target(name: "CalmAutograd", dependencies: ["CalmTensor", "CalmKernels"]),
 
+        // Layers and the CALM model (vision encoder, MFAM, Llama, generation).
+        .target(name: "CalmNN", dependencies: ["CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .target(name: "CalmModels", dependencies: ["CalmNN", "CalmText", .product(name: "Yams", package: "Yams")]),
+
         // Data: HDF5 files, images, text, shards and instruction sets.
         .target(name: "CalmHDF5", dependencies: ["CHDF5", "HDF5Shim", "CalmTensor"]),
         .target(name: "CalmImage", dependencies: ["ImageCodecShim", "CalmKernels"]),
@@ -52,13 +56,18 @@ let package = Package(
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
             "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmTraining", "CalmEval",
+            "CalmNN", "CalmModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS"],
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS",
+                                                   "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
 
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmNNTests", dependencies: ["CalmNN", "CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .testTarget(name: "CalmModelsTests", dependencies: ["CalmModels", "CalmNN", "CalmAutograd", "CalmTensor", "CalmText"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
