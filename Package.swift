@@ -44,9 +44,6 @@ let package = Package(
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
-        // Models: the CALM model and importers of pretrained weights.
-        .target(name: "CalmModels", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmText"]),
-
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -71,7 +68,6 @@ let package = Package(
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmModelsTests", dependencies: ["CalmModels", "CalmTensor", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
