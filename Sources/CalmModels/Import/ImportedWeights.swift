@@ -1,3 +1,4 @@
+import CalmNN
 import CalmTensor
 import CalmText
 import Foundation
@@ -59,8 +60,8 @@ public struct ImportedWeights {
     /// exactly its parameters.
     public func visionEncoder() throws -> VisionEncoder {
         guard case .vision(let config) = part else { throw ImportError(file: source, key: "vision", message: "holds a language model, not a vision tower") }
-        var rng = RandomGenerator(seed: 0)
-        let encoder = VisionEncoder(config, using: &rng)
+        var zeros = Initializer.zeros   // every parameter is loaded next
+        let encoder = VisionEncoder(config, using: &zeros)
         try encoder.load(unprefixed("vision."), source: source)
         return encoder
     }
@@ -69,8 +70,8 @@ public struct ImportedWeights {
     /// exactly its parameters.
     public func languageModel() throws -> Llama {
         guard case .language(let config) = part else { throw ImportError(file: source, key: "llm", message: "holds a vision tower, not a language model") }
-        var rng = RandomGenerator(seed: 0)
-        let llama = Llama(config, using: &rng)
+        var zeros = Initializer.zeros   // every parameter is loaded next
+        let llama = Llama(config, using: &zeros)
         try llama.load(unprefixed("llm."), source: source)
         return llama
     }
