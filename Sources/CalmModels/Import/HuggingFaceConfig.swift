@@ -48,7 +48,8 @@ extension LanguageConfig {
     public init(huggingFaceLlama url: URL) throws {
         let c = try HuggingFaceConfig(url: url)
         let width = try c.int("hidden_size"), heads = try c.int("num_attention_heads")
-        try c.require(c.string("hidden_act") ?? "silu" == "silu", "hidden_act", "\(c.string("hidden_act")!) is not supported (SwiGLU uses silu)")
+        let act = c.string("hidden_act") ?? "silu"
+        try c.require(act == "silu", "hidden_act", "\(act) is not supported (SwiGLU uses silu)")
         for key in ["attention_bias", "mlp_bias"] {
             try c.require(c.values[key] as? Bool != true, key, "biased projections are not supported by calm's Llama")
         }
