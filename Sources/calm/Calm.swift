@@ -15,6 +15,8 @@ struct Calm: ParsableCommand {
             Eval.self,
             Ingest.self,
             Tokenize.self,
+            Import.self,
+            Chat.self,
         ]
     )
 }

@@ -47,6 +47,8 @@ extension LanguageConfig {
     /// The shape of a `LlamaForCausalLM` from its `config.json`.
     public init(huggingFaceLlama url: URL) throws {
         let c = try HuggingFaceConfig(url: url)
+        let type = c.string("model_type") ?? "llama"
+        try c.require(type == "llama", "model_type", "\(type) is not a Llama-architecture model")
         let width = try c.int("hidden_size"), heads = try c.int("num_attention_heads")
         let act = c.string("hidden_act") ?? "silu"
         try c.require(act == "silu", "hidden_act", "\(act) is not supported (SwiGLU uses silu)")
@@ -74,6 +76,8 @@ extension VisionConfig {
     public init(huggingFaceCLIP url: URL, taps: [Int]? = nil) throws {
         let file = try HuggingFaceConfig(url: url)
         let c = file.nested("vision_config") ?? file
+        let type = file.string("model_type") ?? "clip"
+        try file.require(["clip", "clip_vision_model"].contains(type), "model_type", "\(type) is not a CLIP model")
         let act = c.string("hidden_act") ?? "quick_gelu"
         try c.require(act == "quick_gelu", "hidden_act", "\(act) is not supported (calm's ViT uses CLIP's quick_gelu)")
         try c.require((try c.optionalInt("num_channels") ?? 3) == 3, "num_channels", "only RGB towers are supported")

@@ -60,20 +60,22 @@ public struct ImportedWeights {
     /// exactly its parameters.
     public func visionEncoder() throws -> VisionEncoder {
         guard case .vision(let config) = part else { throw ImportError(file: source, key: "vision", message: "holds a language model, not a vision tower") }
-        var zeros = Initializer.zeros   // every parameter is loaded next
-        let encoder = VisionEncoder(config, using: &zeros)
-        try encoder.load(unprefixed("vision."), source: source)
-        return encoder
+        return try loaded(prefix: "vision.") { VisionEncoder(config, using: &$0) }
     }
 
     /// The language model with these weights; throws, naming the tensors, unless they are
     /// exactly its parameters.
     public func languageModel() throws -> Llama {
         guard case .language(let config) = part else { throw ImportError(file: source, key: "llm", message: "holds a vision tower, not a language model") }
-        var zeros = Initializer.zeros   // every parameter is loaded next
-        let llama = Llama(config, using: &zeros)
-        try llama.load(unprefixed("llm."), source: source)
-        return llama
+        return try loaded(prefix: "llm.") { Llama(config, using: &$0) }
+    }
+
+    /// A module made without random draws, then given the tensors under `prefix`.
+    private func loaded<M: Module>(prefix: String, _ make: (inout Initializer) -> M) throws -> M {
+        var zeros = Initializer.zeros
+        let module = make(&zeros)
+        try module.load(unprefixed(prefix), source: source)
+        return module
     }
 
     /// The tensors under `prefix`, named relative to it (others are left out, and reported
