@@ -36,11 +36,11 @@ struct Chat: ParsableCommand {
         let imported = weights.hasSuffix(".gguf") ? try ImportedWeights.gguf(file: URL(fileURLWithPath: weights))
             : try ImportedWeights.read(from: weights)
         guard let tokenizer = imported.tokenizer else {
-            throw ImportError(file: weights, key: "tokenizer_json", message: "no tokenizer: import a GGUF, or a Llama folder with tokenizer.json")
+            throw ImportError(file: weights, key: "tokenizer_json", message: "no tokenizer (import a GGUF that has one, or a Llama folder with tokenizer.json)")
         }
         let session = ChatSession(decoder: LlamaDecoder(try imported.languageModel()), tokenizer: tokenizer,
                                   sampler: Sampler(temperature: temperature, topP: topP, seed: seed), maxTokens: maxTokens)
-        report(String(format: "loaded %@ in %.1f s", weights, seconds(since: start)))
+        report(String(format: "loaded %@ in %.1f s", weights, seconds(from: start)))
         if let prompt {
             try session.answer(prompt)
             return
@@ -81,39 +81,34 @@ private final class ChatSession {
             decoder.reset()
             context = []
         }
-        let prefillStart = DispatchTime.now()
-        var logits = decoder.feed(Array(ids[context.count...]))
-        let prefillSeconds = seconds(since: prefillStart)
         let fed = ids.count - context.count
-        context = ids
-
-        let generationStart = DispatchTime.now()
-        var answer = [Int](), printed = ""
-        while answer.count < maxTokens {
-            let token = sampler.next(logits)
-            answer.append(token)
-            if stop.contains(token) { break }
+        // The first token comes with the prompt's forward pass; each later one with one step.
+        let start = DispatchTime.now()
+        var firstToken: DispatchTime?, streamed = [Int](), printed = ""
+        let answer = decoder.generate(prompt: Array(ids[context.count...]), maxTokens: maxTokens, sampler: &sampler, stop: stop) { token in
+            if firstToken == nil { firstToken = DispatchTime.now() }
+            streamed.append(token)
             // Print the new text once it is whole UTF-8 (a character may span tokens).
-            let text = try tokenizer.decode(answer, skipSpecialTokens: true)
-            if !text.hasSuffix("\u{FFFD}"), text.count > printed.count, text.hasPrefix(printed) {
+            if let text = try? tokenizer.decode(streamed, skipSpecialTokens: true), !text.hasSuffix("\u{FFFD}"),
+               text.count > printed.count, text.hasPrefix(printed) {
                 FileHandle.standardOutput.write(Data(String(text.dropFirst(printed.count)).utf8))
                 printed = text
             }
-            if answer.count < maxTokens { logits = decoder.feed([token]) }
+            return true
         }
-        let generationSeconds = seconds(since: generationStart)
+        let prefillSeconds = seconds(from: start, to: firstToken!), generationSeconds = seconds(from: firstToken!)
         print()
         // The last token (the end of turn, or the one at the limit) was sampled but not fed.
-        context += answer.dropLast()
+        context = ids + answer.dropLast()
         turns.append(Turn(.assistant, try tokenizer.decode(answer, skipSpecialTokens: true)))
-        report(String(format: "prompt: %d tokens in %.2f s (%.1f tokens/s); generation: %d tokens in %.2f s (%.1f tokens/s)",
+        report(String(format: "prompt: %d tokens in %.2f s (%.1f tokens/s); generation: %d more tokens in %.2f s (%.1f tokens/s)",
                       fed, prefillSeconds, Double(fed) / prefillSeconds,
-                      answer.count, generationSeconds, Double(answer.count) / generationSeconds))
+                      answer.count - 1, generationSeconds, Double(answer.count - 1) / generationSeconds))
     }
 }
 
-private func seconds(since start: DispatchTime) -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+private func seconds(from start: DispatchTime, to end: DispatchTime = .now()) -> Double {
+    Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 }
 
 private func report(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
