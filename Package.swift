@@ -44,6 +44,9 @@ let package = Package(
         .target(name: "CalmText", dependencies: ["CalmTensor"]),
         .target(name: "CalmData", dependencies: ["CalmHDF5", "CalmImage", "CalmText"]),
 
+        // Self-supervision: attribute pseudo-labels, controlled edits, text guidance.
+        .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
+
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
 
@@ -52,11 +55,20 @@ let package = Package(
 
         // The command-line tool and the benchmarks.
         .executableTarget(name: "calm", dependencies: [
-            "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmText", "CalmData", "CalmTraining", "CalmEval",
-            "CalmNN", "CalmModels",
+            "CalmTensor",
+            "CalmAutograd",
+            "CalmHDF5",
+            "CalmImage",
+            "CalmText",
+            "CalmData",
+            "CalmSelfSupervision",
+            "CalmTraining",
+            "CalmEval",
+            "CalmNN",
+            "CalmModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "COpenBLAS",
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
                                                    "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
 
@@ -69,6 +81,7 @@ let package = Package(
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
+        .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),
     ],

@@ -5,14 +5,17 @@ import Foundation
 /// Images/s of the training input path: shards → decode → resize → random crop + flip → normalized
 /// floats, through `ShardReader` with 1 and 2 worker threads. Photos come from `CALM_BENCH_PHOTOS`
 /// (default /usr/share/wallpapers); at most `CALM_BENCH_IMAGES` (default 64) are ingested first.
-func benchmarkDataReader() {
+let dataReaderBenchmark = Benchmark(name: "data") { benchmarkDataReader() }
+
+func benchmarkDataReader() -> [BenchResult] {
+    var results: [BenchResult] = []
     let environment = ProcessInfo.processInfo.environment
     let photos = environment["CALM_BENCH_PHOTOS"] ?? "/usr/share/wallpapers"
     let limit = environment["CALM_BENCH_IMAGES"].flatMap(Int.init) ?? 64
     guard FileManager.default.fileExists(atPath: photos) else {
         print("data reader: skipped, no photos at \(photos) (set CALM_BENCH_PHOTOS, or extract "
             + "`apt-get download plasma-workspace-wallpapers` with dpkg-deb -x)")
-        return
+        return []
     }
     let work = NSTemporaryDirectory() + "calm-bench-data-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: work) }
@@ -42,10 +45,13 @@ func benchmarkDataReader() {
             print(String(format: "data reader: %d images, decode+resize 256+crop 224+flip+normalize, %d worker%@: %.2f s, "
                          + "%.1f images/s, %.1f ms CPU per image", count, workers, workers == 1 ? "" : "s", seconds,
                          Double(count) / seconds, 1000 * cpu / Double(count)))
+            results.append(BenchResult(name: "data reader (decode, resize, crop, flip, normalize)", threads: workers,
+                                       size: "\(count) images", unit: "images/s", value: Double(count) / seconds))
         }
     } catch {
         print("data reader: failed: \(error)")
     }
+    return results
 }
 
 /// User plus system CPU time of this process so far.

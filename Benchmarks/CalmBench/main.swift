@@ -3,9 +3,15 @@ import Foundation
 
 // swift run -c release CalmBench [--json] [--only NAME[,NAME...]]
 // Benchmarks are named cases; each issue that owns a hot path appends its own.
-let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, nnBenchmark,
-                                  // The data reader prints its own lines (shards branch).
-                                  Benchmark(name: "data") { benchmarkDataReader(); return [] }]
+let allBenchmarks: [Benchmark] = [
+    matmulBenchmark,
+    elementwiseBenchmark,
+    overheadBenchmark,
+    nnBenchmark,
+    dataReaderBenchmark,
+    pseudoLabelBenchmark,
+    modelBenchmark,
+]
 
 let arguments = CommandLine.arguments.dropFirst()
 let asJSON = arguments.contains("--json")

@@ -29,15 +29,19 @@ public final class BPE: @unchecked Sendable {
     public init(vocab: [String: Int], merges: [(String, String)], ignoreMerges: Bool = false,
                 unknownId: Int? = nil) throws {
         let size = (vocab.values.max() ?? -1) + 1
+        // Ids are dense in every real vocabulary; a stray huge id must not allocate gigabytes.
+        guard size <= 2 * vocab.count + 1024 else {
+            throw CalmTextError.invalid("vocab", "ids up to \(size - 1) for \(vocab.count) tokens are not dense")
+        }
         var tokens = [String](repeating: "", count: size)
         for (token, id) in vocab {
-            guard id >= 0 else { throw TokenizerError.invalid("vocab", "token \(token) has negative id \(id)") }
+            guard id >= 0 else { throw CalmTextError.invalid("vocab", "token \(token) has negative id \(id)") }
             tokens[id] = token
         }
         var table = [UInt64: UInt64](minimumCapacity: merges.count)
         for (rank, (a, b)) in merges.enumerated() {
             guard let left = vocab[a], let right = vocab[b], let merged = vocab[a + b] else {
-                throw TokenizerError.invalid("merges", "merge #\(rank) \"\(a) \(b)\" uses a token missing from the vocabulary")
+                throw CalmTextError.invalid("merges", "merge #\(rank) \"\(a) \(b)\" uses a token missing from the vocabulary")
             }
             let key = UInt64(left) << 32 | UInt64(right)
             if table[key] == nil { table[key] = UInt64(rank) << 32 | UInt64(merged) }

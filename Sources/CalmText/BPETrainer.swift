@@ -23,11 +23,11 @@ public struct BPETrainer: Sendable {
     /// Trains on `texts` and returns the tokenizer (special tokens as added tokens).
     public func train<S: Sequence>(_ texts: S) throws -> Tokenizer where S.Element == String {
         guard vocabularySize >= specialTokens.count + 256 else {
-            throw TokenizerError.invalid("vocabularySize", "\(vocabularySize) is below \(specialTokens.count) special tokens + 256 bytes")
+            throw CalmTextError.invalid("vocabularySize", "\(vocabularySize) is below \(specialTokens.count) special tokens + 256 bytes")
         }
         var tokens = specialTokens + ByteLevel.characters.map(String.init)
         guard Set(tokens).count == tokens.count else {
-            throw TokenizerError.invalid("specialTokens", "duplicate or single-byte special tokens in \(specialTokens)")
+            throw CalmTextError.invalid("specialTokens", "duplicate or single-byte special tokens in \(specialTokens)")
         }
         let byteBase = Int32(specialTokens.count)
         var words = [[Int32]](), counts = [Int]()

@@ -8,7 +8,7 @@ public enum Role: String, Sendable, CaseIterable {
         case "system": self = .system
         case "human", "user": self = .user
         case "gpt", "assistant": self = .assistant
-        default: throw TokenizerError.invalid("role", "unknown speaker \"\(name)\" (expected human, gpt, user, assistant or system)")
+        default: throw CalmTextError.invalid("role", "unknown speaker \"\(name)\" (expected human, gpt, user, assistant or system)")
         }
     }
 }
@@ -83,7 +83,7 @@ public struct ChatTemplate: Equatable, Sendable {
     public func encode(_ conversation: [Turn], with tokenizer: Tokenizer,
                        addGenerationPrompt: Bool = false) throws -> EncodedConversation {
         guard let endId = tokenizer.id(of: endOfTurn) else {
-            throw TokenizerError.invalid("endOfTurn", "the tokenizer has no token \(endOfTurn)")
+            throw CalmTextError.invalid("endOfTurn", "the tokenizer has no token \(endOfTurn)")
         }
         var result = EncodedConversation(ids: [], lossMask: [])
         func append(_ ids: [Int], trained: Bool) {

@@ -83,7 +83,7 @@ public final class GGUFFile: @unchecked Sendable {
     public init(url: URL) throws {
         self.url = url
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw TokenizerError(file: url.path, key: "file", message: "cannot read: \(error.localizedDescription)")
+            throw CalmTextError(file: url.path, key: "file", message: "cannot read: \(error.localizedDescription)")
         }
         do {
             let header = try data.withUnsafeBytes { raw -> Header in
@@ -96,12 +96,12 @@ public final class GGUFFile: @unchecked Sendable {
             tensors = header.tensors
             alignment = header.alignment
             dataOffset = header.dataOffset
-        } catch let error as TokenizerError { throw error.in(url.path) }
+        } catch let error as CalmTextError { throw error.inFile(url.path) }
         tensorIndex = Dictionary(tensors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         for tensor in tensors {
             guard let count = tensor.byteCount else { continue }
-            guard dataOffset + tensor.offset + count <= data.count else {
-                throw TokenizerError(file: url.path, key: "tensor \(tensor.name)",
+            guard tensor.offset <= data.count - dataOffset, count <= data.count - dataOffset - tensor.offset else {
+                throw CalmTextError(file: url.path, key: "tensor \(tensor.name)",
                                      message: "data (offset \(tensor.offset), \(count) bytes) runs past the end of the file")
             }
         }
@@ -109,13 +109,13 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// The metadata value under `key`, or an error naming the file and key.
     public func value(_ key: String) throws -> GGUFValue {
-        guard let value = metadata[key] else { throw TokenizerError(file: url.path, key: key, message: "missing") }
+        guard let value = metadata[key] else { throw CalmTextError(file: url.path, key: key, message: "missing") }
         return value
     }
 
     /// The directory entry of a tensor.
     public func tensor(named name: String) throws -> GGUFTensorInfo {
-        guard let i = tensorIndex[name] else { throw TokenizerError(file: url.path, key: "tensor \(name)", message: "no such tensor") }
+        guard let i = tensorIndex[name] else { throw CalmTextError(file: url.path, key: "tensor \(name)", message: "no such tensor") }
         return tensors[i]
     }
 
@@ -123,7 +123,7 @@ public final class GGUFFile: @unchecked Sendable {
     public func withTensorBytes<R>(named name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let info = try tensor(named: name)
         guard let count = info.byteCount else {
-            throw TokenizerError(file: url.path, key: "tensor \(name)", message: "unknown ggml type \(info.type.id)")
+            throw CalmTextError(file: url.path, key: "tensor \(name)", message: "unknown ggml type \(info.type.id)")
         }
         return try data.withUnsafeBytes { raw in
             try body(UnsafeRawBufferPointer(rebasing: raw[(dataOffset + info.offset)..<(dataOffset + info.offset + count)]))
@@ -144,10 +144,10 @@ public final class GGUFFile: @unchecked Sendable {
 
         init(_ cursor: inout GGUFCursor) throws {
             guard try cursor.bytes(4, "magic").elementsEqual("GGUF".utf8) else {
-                throw TokenizerError.invalid("magic", "not a GGUF file")
+                throw CalmTextError.invalid("magic", "not a GGUF file")
             }
             version = Int(try cursor.read(UInt32.self, "version"))
-            guard version == 2 || version == 3 else { throw TokenizerError.unsupported("version", version) }
+            guard version == 2 || version == 3 else { throw CalmTextError.unsupported("version", version) }
             let tensorCount = try cursor.count("tensor_count")
             let keyCount = try cursor.count("kv_count")
             for _ in 0..<keyCount {
@@ -157,21 +157,26 @@ public final class GGUFFile: @unchecked Sendable {
                 keys.append(key)
             }
             if let value = metadata["general.alignment"] {
-                guard let a = value.int, a > 0, a & (a - 1) == 0 else { throw TokenizerError.invalid("general.alignment", "\(value)") }
+                guard let a = value.int, a > 0, a & (a - 1) == 0 else { throw CalmTextError.invalid("general.alignment", "\(value)") }
                 alignment = a
             }
             for _ in 0..<tensorCount {
                 let name = try cursor.string("tensor name")
                 let rank = Int(try cursor.read(UInt32.self, "tensor \(name)"))
-                guard rank <= 8 else { throw TokenizerError.invalid("tensor \(name)", "rank \(rank)") }
+                guard rank <= 8 else { throw CalmTextError.invalid("tensor \(name)", "rank \(rank)") }
                 let dimensions = try (0..<rank).map { _ in try cursor.count("tensor \(name)") }
                 let type = GGMLType(id: try cursor.read(UInt32.self, "tensor \(name)"))
                 let offset = try cursor.count("tensor \(name)")
-                let elements = dimensions.reduce(1, *)
+                var elements = 1
+                for d in dimensions {
+                    let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                    guard !overflow else { throw CalmTextError.invalid("tensor \(name)", "shape \(dimensions) is too large") }
+                    elements = product
+                }
                 var byteCount: Int?
                 if let block = type.block {
                     guard elements % block.elements == 0 else {
-                        throw TokenizerError.invalid("tensor \(name)", "\(elements) elements are not whole \(type) blocks")
+                        throw CalmTextError.invalid("tensor \(name)", "\(elements) elements are not whole \(type) blocks")
                     }
                     byteCount = elements / block.elements * block.bytes
                 }
@@ -190,7 +195,7 @@ private struct GGUFCursor {
     init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
 
     mutating func bytes(_ n: Int, _ key: String) throws -> UnsafeRawBufferPointer {
-        guard n >= 0, position + n <= raw.count else { throw TokenizerError.invalid(key, "file truncated at byte \(position)") }
+        guard n >= 0, n <= raw.count - position else { throw CalmTextError.invalid(key, "file truncated at byte \(position)") }
         defer { position += n }
         return UnsafeRawBufferPointer(rebasing: raw[position..<(position + n)])
     }
@@ -202,14 +207,14 @@ private struct GGUFCursor {
     /// A u64 count or size that must fit the file.
     mutating func count(_ key: String) throws -> Int {
         let n = try read(UInt64.self, key)
-        guard n <= UInt64(Int.max) else { throw TokenizerError.invalid(key, "count \(n) too large") }
+        guard n <= UInt64(Int.max) else { throw CalmTextError.invalid(key, "count \(n) too large") }
         return Int(n)
     }
 
     mutating func string(_ key: String) throws -> String {
         let length = try count(key)
         guard let s = String(validating: try bytes(length, key), as: UTF8.self) else {
-            throw TokenizerError.invalid(key, "string is not valid UTF-8")
+            throw CalmTextError.invalid(key, "string is not valid UTF-8")
         }
         return s
     }
@@ -225,13 +230,13 @@ private struct GGUFCursor {
         case 6: return .float32(Float(bitPattern: try read(UInt32.self, key)))
         case 7:
             let b = try read(UInt8.self, key)
-            guard b <= 1 else { throw TokenizerError.invalid(key, "bool byte \(b)") }
+            guard b <= 1 else { throw CalmTextError.invalid(key, "bool byte \(b)") }
             return .bool(b == 1)
         case 8: return .string(try string(key))
         case 9:
             let elementType = try read(UInt32.self, key)
             let n = try count(key)
-            guard n <= raw.count - position else { throw TokenizerError.invalid(key, "array of \(n) runs past the end of the file") }
+            guard n <= raw.count - position else { throw CalmTextError.invalid(key, "array of \(n) runs past the end of the file") }
             var values = [GGUFValue]()
             values.reserveCapacity(n)
             for _ in 0..<n { values.append(try value(type: elementType, key)) }
@@ -239,7 +244,7 @@ private struct GGUFCursor {
         case 10: return .uint64(try read(UInt64.self, key))
         case 11: return .int64(try read(Int64.self, key))
         case 12: return .float64(Double(bitPattern: try read(UInt64.self, key)))
-        default: throw TokenizerError.invalid(key, "unknown GGUF value type \(type)")
+        default: throw CalmTextError.invalid(key, "unknown GGUF value type \(type)")
         }
     }
 }

@@ -7,10 +7,11 @@ extension Tokenizer {
 
     /// The byte-level BPE tokenizer (`tokenizer.ggml.model` = gpt2) stored in a GGUF file.
     /// Control and user-defined tokens (token_type 3 and 4) become added tokens, control
-    /// ones special, as llama.cpp matches them.
+    /// ones special, as llama.cpp matches them. Without `tokenizer.ggml.pre` the GPT-2 regex
+    /// is used (llama.cpp would fall back to its own "default" split instead).
     public convenience init(gguf: GGUFFile) throws {
-        func fail(_ key: String, _ message: String) -> TokenizerError {
-            TokenizerError(file: gguf.url.path, key: key, message: message)
+        func fail(_ key: String, _ message: String) -> CalmTextError {
+            CalmTextError(file: gguf.url.path, key: key, message: message)
         }
         func strings(_ key: String) throws -> [String] {
             guard let values = try gguf.value(key).array else { throw fail(key, "not an array") }
@@ -43,7 +44,7 @@ extension Tokenizer {
         }
         let vocab = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         let bpe: BPE
-        do { bpe = try BPE(vocab: vocab, merges: merges) } catch let error as TokenizerError {
+        do { bpe = try BPE(vocab: vocab, merges: merges) } catch let error as CalmTextError {
             throw fail("tokenizer.ggml.\(error.key)", error.message)
         }
         let added = tokens.indices.filter { types[$0] == 3 || types[$0] == 4 }

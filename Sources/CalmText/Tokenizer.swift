@@ -61,7 +61,7 @@ public final class Tokenizer: @unchecked Sendable {
     public func encode(_ text: String, parseSpecial: Bool = true) -> [Int] {
         var out = [Int]()
         out.reserveCapacity(text.utf8.count / 3)
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buf in
             var segmentStart = 0, i = 0
             while i < buf.count {
@@ -76,7 +76,6 @@ public final class Tokenizer: @unchecked Sendable {
             }
             encodeSegment(buf, segmentStart..<buf.count, into: &out)
         }
-        bytes.removeAll()
         return out
     }
 
@@ -117,7 +116,7 @@ public final class Tokenizer: @unchecked Sendable {
             } else if id >= 0 && id < tokenBytes.count {
                 bytes += tokenBytes[id]
             } else {
-                throw TokenizerError.invalid("id", "token id \(id) is outside the vocabulary (size \(vocabularySize))")
+                throw CalmTextError.invalid("id", "token id \(id) is outside the vocabulary (size \(vocabularySize))")
             }
         }
         return String(decoding: bytes, as: UTF8.self)

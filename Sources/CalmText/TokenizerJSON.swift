@@ -12,10 +12,10 @@ extension Tokenizer {
     public static func load(huggingFaceJSON url: URL) throws -> Tokenizer {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError(file: url.path, key: "file", message: "cannot read: \(error.localizedDescription)")
+            throw CalmTextError(file: url.path, key: "file", message: "cannot read: \(error.localizedDescription)")
         }
-        do { return try Tokenizer(huggingFaceJSON: data) } catch let error as TokenizerError {
-            throw error.in(url.path)
+        do { return try Tokenizer(huggingFaceJSON: data) } catch let error as CalmTextError {
+            throw error.inFile(url.path)
         }
     }
 
@@ -31,18 +31,18 @@ extension Tokenizer {
         let root: [String: Any]
         do {
             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw TokenizerError.invalid("(root)", "not a JSON object")
+                throw CalmTextError.invalid("(root)", "not a JSON object")
             }
             root = object
-        } catch let error as TokenizerError { throw error } catch {
-            throw TokenizerError.invalid("(json)", "not valid JSON: \(error.localizedDescription)")
+        } catch let error as CalmTextError { throw error } catch {
+            throw CalmTextError.invalid("(json)", "not valid JSON: \(error.localizedDescription)")
         }
         let json = JSONReader(root, path: "")
-        if !json.isNull("normalizer") { throw TokenizerError.unsupported("normalizer", json.describe("normalizer")) }
+        if !json.isNull("normalizer") { throw CalmTextError.unsupported("normalizer", json.describe("normalizer")) }
         if !json.isNull("decoder") {
             let decoder = try json.object("decoder")
             let type = try decoder.string("type")
-            guard type == "ByteLevel" else { throw TokenizerError.unsupported(decoder.path("type"), type) }
+            guard type == "ByteLevel" else { throw CalmTextError.unsupported(decoder.path("type"), type) }
         }
         let preTokenizer = try json.isNull("pre_tokenizer")
             ? PreTokenizer(steps: []) : Self.preTokenizer(try json.object("pre_tokenizer"))
@@ -51,7 +51,7 @@ extension Tokenizer {
         for (i, entry) in try json.array("added_tokens", orEmpty: true).enumerated() {
             let token = try JSONReader(entry, path: json.path("added_tokens[\(i)]"))
             for flag in ["lstrip", "rstrip", "single_word"] {
-                if try token.bool(flag, default: false) { throw TokenizerError.unsupported(token.path(flag), true) }
+                if try token.bool(flag, default: false) { throw CalmTextError.unsupported(token.path(flag), true) }
             }
             added.append(AddedToken(id: try token.int("id"), content: try token.string("content"),
                                     special: try token.bool("special", default: false)))
@@ -61,16 +61,16 @@ extension Tokenizer {
 
     private static func bpe(_ json: JSONReader) throws -> BPE {
         let type = try json.string("type")
-        guard type == "BPE" else { throw TokenizerError.unsupported(json.path("type"), type) }
+        guard type == "BPE" else { throw CalmTextError.unsupported(json.path("type"), type) }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] where !json.isNull(key) {
             let value = try json.string(key)
-            if !value.isEmpty { throw TokenizerError.unsupported(json.path(key), value) }
+            if !value.isEmpty { throw CalmTextError.unsupported(json.path(key), value) }
         }
-        if try json.bool("byte_fallback", default: false) { throw TokenizerError.unsupported(json.path("byte_fallback"), true) }
-        if !json.isNull("dropout") { throw TokenizerError.unsupported(json.path("dropout"), json.describe("dropout")) }
+        if try json.bool("byte_fallback", default: false) { throw CalmTextError.unsupported(json.path("byte_fallback"), true) }
+        if !json.isNull("dropout") { throw CalmTextError.unsupported(json.path("dropout"), json.describe("dropout")) }
         var vocab = [String: Int]()
         for (token, id) in try json.object("vocab").dictionary {
-            guard let id = id as? Int else { throw TokenizerError.invalid(json.path("vocab.\(token)"), "id is not an integer") }
+            guard let id = id as? Int else { throw CalmTextError.invalid(json.path("vocab.\(token)"), "id is not an integer") }
             vocab[token] = id
         }
         var merges = [(String, String)]()
@@ -82,21 +82,21 @@ extension Tokenizer {
                 parts = (entry as? [Any])?.compactMap { $0 as? String } ?? []
             }
             guard parts.count == 2 else {
-                throw TokenizerError.invalid(json.path("merges[\(i)]"), "not a pair of tokens: \(entry)")
+                throw CalmTextError.invalid(json.path("merges[\(i)]"), "not a pair of tokens: \(entry)")
             }
             merges.append((parts[0], parts[1]))
         }
         var unknownId: Int?
         if !json.isNull("unk_token") {
             let unk = try json.string("unk_token")
-            guard let id = vocab[unk] else { throw TokenizerError.invalid(json.path("unk_token"), "\(unk) is not in the vocabulary") }
+            guard let id = vocab[unk] else { throw CalmTextError.invalid(json.path("unk_token"), "\(unk) is not in the vocabulary") }
             unknownId = id
         }
         do {
             return try BPE(vocab: vocab, merges: merges, ignoreMerges: try json.bool("ignore_merges", default: false),
                            unknownId: unknownId)
-        } catch let error as TokenizerError {
-            throw TokenizerError.invalid(json.path(error.key), error.message)
+        } catch let error as CalmTextError {
+            throw CalmTextError.invalid(json.path(error.key), error.message)
         }
     }
 
@@ -105,6 +105,8 @@ extension Tokenizer {
         var sawByteLevel = false
         func add(_ json: JSONReader) throws {
             let type = try json.string("type")
+            // ByteLevel maps bytes to characters, so nothing may split after it.
+            if sawByteLevel && type != "Sequence" { throw CalmTextError.unsupported(json.path("type"), "\(type) after ByteLevel") }
             switch type {
             case "Sequence":
                 for (i, entry) in try json.array("pretokenizers").enumerated() {
@@ -112,8 +114,8 @@ extension Tokenizer {
                 }
             case "ByteLevel":
                 if try json.bool("add_prefix_space", default: false) {
-                    // HF prefixes every piece present at this step; we support it only as the first step.
-                    guard result.steps.isEmpty else { throw TokenizerError.unsupported(json.path("add_prefix_space"), "true after other steps") }
+                    // HF prefixes every piece present at this step; we support it only as the sole step.
+                    guard result.steps.isEmpty else { throw CalmTextError.unsupported(json.path("add_prefix_space"), "true after other steps") }
                     result.addPrefixSpace = true
                 }
                 if try json.bool("use_regex", default: true) { result.steps.append(.pattern(.gpt2)) }
@@ -124,19 +126,19 @@ extension Tokenizer {
                 let pattern = try json.object("pattern")
                 let source = pattern.isNull("Regex") ? try pattern.string("String") : try pattern.string("Regex")
                 guard let known = SplitPattern.allCases.first(where: { $0.regex == source }) else {
-                    throw TokenizerError.unsupported(pattern.path("Regex"), source)
+                    throw CalmTextError.unsupported(pattern.path("Regex"), source)
                 }
                 let behavior = try json.string("behavior")
-                guard behavior == "Isolated" else { throw TokenizerError.unsupported(json.path("behavior"), behavior) }
-                if try json.bool("invert", default: false) { throw TokenizerError.unsupported(json.path("invert"), true) }
+                guard behavior == "Isolated" else { throw CalmTextError.unsupported(json.path("behavior"), behavior) }
+                if try json.bool("invert", default: false) { throw CalmTextError.unsupported(json.path("invert"), true) }
                 result.steps.append(.pattern(known))
             default:
-                throw TokenizerError.unsupported(json.path("type"), type)
+                throw CalmTextError.unsupported(json.path("type"), type)
             }
         }
         try add(json)
         guard sawByteLevel else {
-            throw TokenizerError.invalid(json.path("type"), "no ByteLevel step: only byte-level BPE is supported")
+            throw CalmTextError.invalid(json.path("type"), "no ByteLevel step: only byte-level BPE is supported")
         }
         return result
     }
@@ -154,9 +156,11 @@ extension Tokenizer {
                 steps.append(["type": "Split", "pattern": ["Regex": pattern.regex], "behavior": "Isolated", "invert": false])
             }
         }
-        let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
-                                        "trim_offsets": true, "use_regex": regexInByteLevel]
-        if preTokenizer.addPrefixSpace { steps.insert(byteLevel, at: 0) } else { steps.append(byteLevel) }
+        if preTokenizer.addPrefixSpace && !remaining.isEmpty {
+            throw CalmTextError.unsupported("pre_tokenizer", "a prefix space with steps before ByteLevel")
+        }
+        steps.append(["type": "ByteLevel", "add_prefix_space": preTokenizer.addPrefixSpace,
+                      "trim_offsets": true, "use_regex": regexInByteLevel])
         let model: [String: Any] = [
             "type": "BPE", "dropout": NSNull(), "unk_token": model.unknownId.map { self.model.tokens[$0] } ?? NSNull(),
             "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
@@ -180,8 +184,9 @@ extension Tokenizer {
 
     /// Writes tokenizer.json atomically (temporary file, then rename).
     public func save(huggingFaceJSON url: URL) throws {
-        do { try huggingFaceJSON().write(to: url, options: .atomic) } catch {
-            throw TokenizerError(file: url.path, key: "file", message: "cannot write: \(error.localizedDescription)")
+        let data = try huggingFaceJSON()
+        do { try data.write(to: url, options: .atomic) } catch {
+            throw CalmTextError(file: url.path, key: "file", message: "cannot write: \(error.localizedDescription)")
         }
     }
 }
@@ -193,7 +198,7 @@ struct JSONReader {
 
     init(_ value: Any, path: String) throws {
         guard let dictionary = value as? [String: Any] else {
-            throw TokenizerError.invalid(path.isEmpty ? "(root)" : path, "not a JSON object")
+            throw CalmTextError.invalid(path.isEmpty ? "(root)" : path, "not a JSON object")
         }
         self.dictionary = dictionary
         self.prefix = path
@@ -211,8 +216,8 @@ struct JSONReader {
     func describe(_ key: String) -> String { dictionary[key].map { "\($0)" } ?? "nil" }
 
     private func value<T>(_ key: String, _ type: String) throws -> T {
-        guard let raw = dictionary[key] else { throw TokenizerError.invalid(path(key), "missing") }
-        guard let typed = raw as? T else { throw TokenizerError.invalid(path(key), "expected \(type), found \(raw)") }
+        guard let raw = dictionary[key] else { throw CalmTextError.invalid(path(key), "missing") }
+        guard let typed = raw as? T else { throw CalmTextError.invalid(path(key), "expected \(type), found \(raw)") }
         return typed
     }
 

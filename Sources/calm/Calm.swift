@@ -11,12 +11,14 @@ struct Calm: ParsableCommand {
         subcommands: [
             Doctor.self,
             Recipes.self,
+            Ingest.self,
             Convert.self,
             Eval.self,
-            Ingest.self,
             Tokenize.self,
             Import.self,
             Chat.self,
+            Attributes.self,
+            Model.self,
         ]
     )
 }

@@ -55,7 +55,7 @@ final class ChatTemplateTests: XCTestCase {
     func testMissingEndOfTurnTokenIsAnError() throws {
         let gpt2 = try Tokenizer(gguf: GGUFFile(url: Fixtures.url("ggml-vocab-gpt-2.gguf")))
         XCTAssertThrowsError(try ChatTemplate.chatML.encode([Turn(.user, "Hi")], with: gpt2)) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "endOfTurn")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "endOfTurn")
         }
     }
 }

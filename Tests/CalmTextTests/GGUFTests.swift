@@ -19,7 +19,7 @@ final class GGUFTests: XCTestCase {
         XCTAssertEqual(try file.value("tokenizer.ggml.tokens").array?.count, 49_152)
         XCTAssertEqual(try file.value("tokenizer.ggml.token_type").array?.prefix(18).map(\.int), Array(repeating: 3, count: 17) + [1])
         XCTAssertTrue(try file.value("tokenizer.chat_template").string!.contains("<|im_start|>"))
-        XCTAssertThrowsError(try file.value("no.such.key")) { XCTAssertEqual(($0 as? TokenizerError)?.key, "no.such.key") }
+        XCTAssertThrowsError(try file.value("no.such.key")) { XCTAssertEqual(($0 as? CalmTextError)?.key, "no.such.key") }
 
         let expected = try Fixtures.json("smollm2-vocab-tensors.json") as! [[String: Any]]
         XCTAssertEqual(file.tensors.map(\.name), expected.map { $0["name"] as! String })
@@ -36,7 +36,7 @@ final class GGUFTests: XCTestCase {
             }
             XCTAssertEqual(values, reference["values"] as! [Double], tensor.name)
         }
-        XCTAssertThrowsError(try file.tensorBytes(named: "missing")) { XCTAssertEqual(($0 as? TokenizerError)?.key, "tensor missing") }
+        XCTAssertThrowsError(try file.tensorBytes(named: "missing")) { XCTAssertEqual(($0 as? CalmTextError)?.key, "tensor missing") }
     }
 
     /// The real 135M-parameter GGUF: its directory and bytes as gguf-py reads them, and its tokenizer.
@@ -64,6 +64,18 @@ final class GGUFTests: XCTestCase {
         }
         let tokenizer = try Tokenizer(gguf: file).addingCalmTokens()
         for c in Fixtures.smolLM2Cases { XCTAssertEqual(tokenizer.encode(c.text), c.ids, c.text) }
+    }
+
+    /// Cut anywhere before its tensor data, a GGUF is an error, never a crash.
+    func testTruncatedFilesAreErrors() throws {
+        let vocab = try Data(contentsOf: Fixtures.url("smollm2-vocab.gguf"))
+        let dataOffset = try GGUFFile(url: Fixtures.url("smollm2-vocab.gguf")).dataOffset
+        let dir = try Fixtures.temporaryDirectory(self)
+        for cut in stride(from: 3, to: dataOffset + 40, by: dataOffset / 24) {
+            let file = dir.appendingPathComponent("cut\(cut).gguf")
+            try vocab.prefix(cut).write(to: file)
+            XCTAssertThrowsError(try GGUFFile(url: file), "cut at \(cut)")
+        }
     }
 
     /// A GGUF header built by hand: magic, version, no tensors, the given key/values.
@@ -100,7 +112,7 @@ final class GGUFTests: XCTestCase {
             let file = dir.appendingPathComponent("case\(i).gguf")
             try bytes.write(to: file)
             XCTAssertThrowsError(try Tokenizer.load(path: file.path), key) { error in
-                let error = error as? TokenizerError
+                let error = error as? CalmTextError
                 XCTAssertEqual(error?.key, key, "case \(i)")
                 XCTAssertEqual(error?.file, file.path)
             }

@@ -32,6 +32,17 @@ final class ReferenceTokenizationTests: XCTestCase {
         try assertMatchesHuggingFace(gguf.addingCalmTokens())
     }
 
+    /// The word cache is shared between threads: parallel encoding must equal serial encoding.
+    func testConcurrentEncodingMatchesReference() throws {
+        let tokenizer = try Tokenizer(huggingFaceJSON: Data(contentsOf: Fixtures.url("smollm2-tokenizer.json"))).addingCalmTokens()
+        let cases = Fixtures.smolLM2Cases
+        var results = [[Int]](repeating: [], count: cases.count)
+        results.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: cases.count) { out[$0] = tokenizer.encode(cases[$0].text) }
+        }
+        XCTAssertEqual(results, cases.map(\.ids))
+    }
+
     /// llama.cpp's own test vectors for its GPT-2 vocabulary (models/ggml-vocab-gpt-2.gguf.inp/.out).
     func testLlamaCppGPT2GoldenVectors() throws {
         let tokenizer = try Tokenizer(gguf: GGUFFile(url: Fixtures.url("ggml-vocab-gpt-2.gguf")))

@@ -44,6 +44,10 @@ final class TokenizerJSONTests: XCTestCase {
             ("pre_tokenizer.type", { $0["pre_tokenizer"] = ["type": "Whitespace"] }),
             ("pre_tokenizer.pattern.Regex", { $0["pre_tokenizer"] = ["type": "Split", "pattern": ["Regex": "\\w+"], "behavior": "Isolated"] }),
             ("pre_tokenizer.type", { $0["pre_tokenizer"] = ["type": "Digits", "individual_digits": true] }),
+            ("pre_tokenizer.pretokenizers[1].type", { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [
+                ["type": "ByteLevel"], ["type": "Digits"]]] }),
+            ("pre_tokenizer.pretokenizers[1].add_prefix_space", { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [
+                ["type": "Digits"], ["type": "ByteLevel", "add_prefix_space": true]]] }),
             ("added_tokens[0].lstrip", { $0["added_tokens"] = [["id": 3, "content": "<s>", "lstrip": true]] }),
             ("added_tokens[0].id", { $0["added_tokens"] = [["content": "<s>"]] }),
             ("model.type", setModel("type", "WordPiece")),
@@ -55,7 +59,7 @@ final class TokenizerJSONTests: XCTestCase {
         ]
         for (key, edit) in cases {
             XCTAssertThrowsError(try load(tiny(edit)), key) { error in
-                let error = error as? TokenizerError
+                let error = error as? CalmTextError
                 XCTAssertEqual(error?.key, key)
                 XCTAssertTrue(error?.file?.hasSuffix("tokenizer.json") == true, "\(String(describing: error))")
             }
@@ -64,16 +68,16 @@ final class TokenizerJSONTests: XCTestCase {
 
     func testNotJSONIsAnError() throws {
         XCTAssertThrowsError(try Tokenizer(huggingFaceJSON: Data("{model".utf8))) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "(json)")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "(json)")
         }
         XCTAssertThrowsError(try Tokenizer.load(path: "/nonexistent/tokenizer.json")) {
-            XCTAssertEqual(($0 as? TokenizerError)?.file, "/nonexistent/tokenizer.json")
+            XCTAssertEqual(($0 as? CalmTextError)?.file, "/nonexistent/tokenizer.json")
         }
     }
 
     func testDecodeRejectsUnknownIds() {
         XCTAssertThrowsError(try Fixtures.smolLM2.decode([1, 49_152])) {
-            XCTAssertEqual(($0 as? TokenizerError)?.key, "id")
+            XCTAssertEqual(($0 as? CalmTextError)?.key, "id")
         }
         XCTAssertEqual(try Fixtures.smolLM2.decode([1, 28120, 2], skipSpecialTokens: true), try Fixtures.smolLM2.decode([28120]))
     }

@@ -1,3 +1,4 @@
+import CalmHDF5
 import Foundation
 
 /// A file-level failure: the file cannot be read, is not JSON at all, or cannot be written.
@@ -109,10 +110,15 @@ extension InstructionSet {
 
     /// Writes records as JSONL, one record per line with sorted keys, atomically.
     public static func write(_ records: [InstructionRecord], to url: URL) throws {
-        try AtomicFile.write(url) { file in
-            for record in records {
-                try file.write(record.json.serialized + [UInt8(ascii: "\n")])
-            }
+        var bytes: [UInt8] = []
+        for record in records {
+            bytes += record.json.serialized
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        do {
+            try AtomicFile.write(Data(bytes), to: url.path)
+        } catch {
+            throw InstructionSetError(file: url.path, message: "write failed: \(error)")
         }
     }
 

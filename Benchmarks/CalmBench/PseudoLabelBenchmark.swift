@@ -1,0 +1,46 @@
+import CalmImage
+import CalmSelfSupervision
+import Foundation
+
+/// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
+/// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
+/// samples of random scales as a trainer draws them. Photos come from `CALM_BENCH_PHOTOS`
+/// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
+func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
+    let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
+    let photos = try names.map { try ImageDecoder.decode(contentsOf: "\(folder)/\($0)") }
+    guard !photos.isEmpty else { throw NoPhotos(folder: folder) }
+    let generator = PretrainSampleGenerator()
+    var checksum = 0  // keeps the optimizer from dropping the work
+
+    func imagesPerSecond(_ work: (Int) -> Int) -> Double {
+        let rates = (0..<5).map { round -> Double in
+            let start = DispatchTime.now().uptimeNanoseconds
+            for index in photos.indices { checksum &+= work(round * photos.count + index) }
+            return Double(photos.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+    func sample(_ i: Int, _ scale: Scale?) -> Int {
+        generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
+    }
+
+    var rates = [("pseudo-labels: attributes", imagesPerSecond { ImageAttributes(photos[$0 % photos.count]).levels.count })]
+    for scale in Scale.allCases {
+        rates.append(("pseudo-labels: \(scale.rawValue)-scale samples", imagesPerSecond { sample($0, scale) }))
+    }
+    rates.append(("pseudo-labels: random-scale samples", imagesPerSecond { sample($0, nil) }))
+    print("pseudo-labels: \(photos.count) photos from \(folder), 1 thread (checksum \(checksum))")
+    return rates
+}
+
+private struct NoPhotos: Error, CustomStringConvertible {
+    let folder: String
+    var description: String { "pseudo-labels: no .jpg photos in '\(folder)' (set CALM_BENCH_PHOTOS)" }
+}
+
+let pseudoLabelBenchmark = Benchmark(name: "pseudo") {
+    guard let rates = try? pseudoLabelRates() else { return [] }
+    return rates.map { BenchResult(name: $0.name, threads: 1, size: "bundled photos", unit: "images/s", value: $0.imagesPerSecond) }
+}

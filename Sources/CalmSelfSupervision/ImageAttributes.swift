@@ -1,0 +1,106 @@
+import CalmImage
+
+/// Every low- and middle-scale pseudo-label of one image: the measurements, one value per
+/// attribute, and its quantized level.
+public struct ImageAttributes: Sendable {
+    public let low: LowLevelProfile
+    public let middle: MidLevelMeasurement
+
+    /// Measures `image` at the working resolution (long side `longSide`, default 256 px).
+    public init(_ image: RGBImage, longSide: Int = WorkingImage.defaultLongSide) {
+        self.init(WorkingImage(image, longSide: longSide))
+    }
+
+    public init(_ working: WorkingImage) {
+        low = LowLevelProfile(working)
+        middle = MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma))
+    }
+
+    /// Low- and middle-scale attributes, each with the value its level is read from.
+    public static let measured = Attribute.allCases.filter { $0.scale != .high }
+
+    /// The value behind an attribute's level (nil for the pair attributes of the high scale).
+    /// Units are those of the measurement fields; the brightest region's value is the exposure
+    /// spread over the 3×3 grid, placement the distance to the nearest
+    /// power point, and tilt the magnitude in degrees, taken as 0 when the edges agree on no
+    /// orientation (line coherence below 0.3: no line to be tilted).
+    public func value(_ attribute: Attribute) -> Double? {
+        let g = low.global
+        switch attribute {
+        case .exposure: return g.exposure
+        case .highlights: return g.highlightClipping
+        case .shadows: return g.shadowClipping
+        case .contrast: return g.contrast
+        case .saturation: return g.saturation
+        case .colourfulness: return g.colourfulness
+        case .sharpness: return g.sharpness
+        case .noise: return g.noise
+        case .temperature: return g.temperature
+        case .tint: return g.tint
+        case .brightestRegion: return exposureSpread
+        case .placement: return middle.thirdsDistance
+        case .symmetry: return middle.symmetry
+        case .tilt: return middle.lineCoherence >= 0.3 ? abs(middle.tilt) : 0
+        case .depthOfField: return middle.depthOfField
+        case .horizontalBalance: return middle.horizontalBalance
+        case .verticalBalance: return middle.verticalBalance
+        case .clutter: return middle.clutter
+        case .preference, .edit, .editStrength: return nil
+        }
+    }
+
+    /// Upper bounds between consecutive levels (level i covers values below `bounds[i]`), chosen
+    /// at the working resolution so that the levels are populated on real photos.
+    public static func levelBounds(_ attribute: Attribute) -> [Double] {
+        switch attribute {
+        case .exposure: return [0.2, 0.35, 0.55, 0.7]
+        case .highlights: return [0.005, 0.05]
+        case .shadows: return [0.005, 0.05]
+        case .contrast: return [0.14, 0.23]
+        case .saturation: return [0.25, 0.5]
+        case .colourfulness: return [15, 33, 59]
+        case .sharpness: return [200, 700, 2500]
+        case .noise: return [2, 5]
+        case .temperature: return [4000, 5500, 7500]
+        case .tint: return [-0.03, 0.03]
+        case .brightestRegion: return []
+        case .placement: return []
+        case .symmetry: return [0.3, 0.7]
+        case .tilt: return [1.5, 4]
+        case .depthOfField: return [0.5, 1.5]
+        case .horizontalBalance, .verticalBalance: return [-0.12, 0.12]
+        case .clutter: return [0.08, 0.25]
+        case .preference, .edit, .editStrength: return []
+        }
+    }
+
+    /// Highest minus lowest mean luma among the 3×3 grid cells, in [0, 1].
+    public var exposureSpread: Double {
+        let exposures = low.cells.map(\.exposure)
+        return exposures.max()! - exposures.min()!
+    }
+
+    /// The level of an attribute (nil for the pair attributes). Two are categorical: the brightest
+    /// region is "even" when the grid's exposure spread is below 0.1, else the brightest cell's
+    /// name; placement is centred within 0.12 of the centre, else "on a third" within 0.12 of a
+    /// power point, else off-centre.
+    public func level(_ attribute: Attribute) -> String? {
+        if attribute == .brightestRegion {
+            guard exposureSpread >= 0.1 else { return "even" }
+            let brightest = low.cells.indices.max { low.cells[$0].exposure < low.cells[$1].exposure }!
+            return LowLevelProfile.cellNames[brightest]
+        }
+        if attribute == .placement {
+            if middle.centreDistance < 0.12 { return "centred" }
+            return middle.thirdsDistance < 0.12 ? "on a third" : "off-centre"
+        }
+        guard let value = value(attribute) else { return nil }
+        let bounds = ImageAttributes.levelBounds(attribute)
+        return attribute.levels[bounds.firstIndex { value < $0 } ?? bounds.count]
+    }
+
+    /// Levels of all measured attributes.
+    public var levels: [Attribute: String] {
+        Dictionary(uniqueKeysWithValues: ImageAttributes.measured.map { ($0, level($0)!) })
+    }
+}

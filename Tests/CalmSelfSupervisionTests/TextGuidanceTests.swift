@@ -1,0 +1,169 @@
+import CalmImage
+import Foundation
+import XCTest
+@testable import CalmSelfSupervision
+
+final class TextGuidanceTests: XCTestCase {
+    private let parser = LevelParser()
+
+    func testEveryLevelHasAtLeastFiveParaphrases() {
+        for attribute in Attribute.allCases {
+            XCTAssertEqual(Grammar.phrases(attribute).count, attribute.levels.count, "\(attribute)")
+            for level in attribute.levels {
+                let sentences = SentenceRenderer.templateSentences(attribute, level: level)
+                XCTAssertGreaterThanOrEqual(Set(sentences).count, 5, "\(attribute) \(level)")
+            }
+        }
+    }
+
+    func testPhrasesAreUniqueAcrossAllAttributes() {
+        var seen: [[String]: String] = [:]
+        for attribute in Attribute.allCases {
+            for (level, phrases) in zip(attribute.levels, Grammar.phrases(attribute)) {
+                for phrase in phrases {
+                    let words = LevelParser.words(phrase)
+                    XCTAssertNil(seen[words], "'\(phrase)' of \(attribute) \(level) also names \(seen[words] ?? "")")
+                    seen[words] = "\(attribute) \(level)"
+                }
+            }
+        }
+    }
+
+    /// parse(render(level)) == level for every attribute, level and paraphrase, and nothing else is read.
+    func testParserReadsBackEveryParaphrase() {
+        let renderer = SentenceRenderer()
+        for attribute in Attribute.allCases {
+            for level in attribute.levels {
+                for template in SentenceRenderer.templateSentences(attribute, level: level) {
+                    for which in ["first", "second"] {
+                        let sentence = template.replacingOccurrences(of: "{which}", with: which)
+                            .replacingOccurrences(of: "{amount}", with: "a Gaussian blur of sigma 2.1 px")
+                        XCTAssertEqual(parser.levels(in: sentence), [attribute: level], sentence)
+                    }
+                }
+                var rng = SeededRandom(seed: 1)
+                let rendered = renderer.sentence(attribute, level: level, which: "second", amount: "+1.2 EV", using: &rng)
+                XCTAssertEqual(parser.level(of: attribute, in: rendered), level, rendered)
+            }
+        }
+    }
+
+    func testParserTakesTheLongestPhrase() {
+        XCTAssertEqual(parser.level(of: .exposure, in: "It has a very dark exposure."), "very dark")
+        XCTAssertEqual(parser.level(of: .sharpness, in: "Extremely crisp rendering!"), "very sharp")
+        XCTAssertEqual(parser.level(of: .editStrength, in: "barely noticeable"), "slight")
+        XCTAssertNil(parser.level(of: .exposure, in: "A photo of a cat."))
+    }
+
+    func testSamplesAreDeterministicAndAnswersParseToTheirTargets() throws {
+        let generator = PretrainSampleGenerator()
+        var answers = Set<String>()
+        for (name, photo) in try Fixture.photos().prefix(3) {
+            let image = WorkingImage(photo, longSide: 96).image
+            for epoch in 0..<3 {
+                for scale in Scale.allCases {
+                    let sample = generator.sample(image: image, id: name, epoch: epoch, scale: scale)
+                    let again = generator.sample(image: image, id: name, epoch: epoch, scale: scale)
+                    XCTAssertEqual(sample.answer, again.answer)
+                    XCTAssertEqual(sample.question, again.question)
+                    XCTAssertEqual(sample.images, again.images)
+                    XCTAssertEqual(sample.scale, scale)
+                    XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
+                    if scale == .high {
+                        XCTAssertEqual(Set(sample.targets.keys), Set(Attribute.of(.high)))
+                    } else {
+                        XCTAssertEqual(sample.targets.count, generator.attributesPerAnswer)
+                    }
+                    XCTAssertTrue(sample.targets.keys.allSatisfy { $0.scale == scale })
+                    let placeholders = sample.question.components(separatedBy: Questions.imageToken).count - 1
+                    XCTAssertEqual(placeholders, sample.images.count)
+                    XCTAssertEqual(sample.images.count, scale == .high ? 2 : 1)
+                    answers.insert(sample.answer)
+                }
+            }
+        }
+        XCTAssertGreaterThan(answers.count, 20, "epochs and images must vary the text")
+    }
+
+    func testPairJudgements() throws {
+        let dark = try Fixture.photos().first { $0.name == "plasma-DarkestHour.jpg" }!.image
+        let cases: [(ImageEdit, EditChange, String, Bool)] = [
+            (.blur(sigma: 3.5), .blurred, "strong", false),
+            (.noise(sigma: 5), .noisier, "slight", false),
+            (.exposure(ev: 1), .brighter, "moderate", true),   // a dark photo made more balanced
+            (.exposure(ev: -1), .darker, "moderate", false),
+            (.colourCast(.magenta, strength: 0.1), .magenta, "slight", false),
+            (.tilt(degrees: -8), .tilted, "strong", false),
+            (.subjectCrop(fraction: 0.7), .subjectCut, "slight", false),
+        ]
+        for (edit, change, strength, editedIsBetter) in cases {
+            let judgement = EditJudgement(edit: edit, original: dark, edited: edit.applied(to: dark))
+            XCTAssertEqual(judgement.change, change, "\(edit)")
+            XCTAssertEqual(judgement.strength, strength, "\(edit)")
+            XCTAssertEqual(judgement.editedIsBetter, editedIsBetter, "\(edit)")
+        }
+    }
+
+    func testQuestionParaphrases() {
+        for scale in Scale.allCases {
+            let questions = Questions.paraphrases(scale)
+            XCTAssertGreaterThanOrEqual(Set(questions).count, 5)
+            for question in questions {
+                XCTAssertEqual(question.components(separatedBy: Questions.imageToken).count - 1, scale == .high ? 2 : 1)
+            }
+        }
+    }
+
+    func testCueBankExtendsOrReplaces() throws {
+        let jsonl = """
+        {"attribute": "exposure", "level": "dark", "sentence": "The shot is a bit dim."}
+
+        {"attribute": "edit", "level": "blurred", "sentence": "The {which} one got blurry ({amount})."}
+        """
+        let templates = SentenceRenderer.templateSentences(.exposure, level: "dark")
+        let extend = SentenceRenderer(cueBank: try CueBank(jsonl: jsonl, path: "cues.jsonl", mode: .extend))
+        XCTAssertEqual(extend.candidates(.exposure, level: "dark"), templates + ["The shot is a bit dim."])
+        let replace = SentenceRenderer(cueBank: try CueBank(jsonl: jsonl, path: "cues.jsonl", mode: .replace))
+        XCTAssertEqual(replace.candidates(.exposure, level: "dark"), ["The shot is a bit dim."])
+        XCTAssertEqual(replace.candidates(.exposure, level: "bright"), SentenceRenderer.templateSentences(.exposure, level: "bright"))
+        var rng = SeededRandom(seed: 0)
+        XCTAssertEqual(replace.sentence(.edit, level: "blurred", which: "first", amount: "sigma 2", using: &rng),
+                       "The first one got blurry (sigma 2).")
+    }
+
+    func testCueBankErrorsNameFileAndLine() throws {
+        let cases: [(String, String)] = [
+            ("{\"attribute\": \"exposure\", \"level\": \"dark\"", "not a JSON object"),
+            ("{\"level\": \"dark\", \"sentence\": \"x\"}", "missing string key 'attribute'"),
+            ("{\"attribute\": \"glow\", \"level\": \"dark\", \"sentence\": \"x\"}", "unknown attribute 'glow'"),
+            ("{\"attribute\": \"exposure\", \"level\": \"dim\", \"sentence\": \"x\"}", "unknown level 'dim' for exposure"),
+            ("{\"attribute\": \"exposure\", \"level\": \"dark\", \"sentence\": \" \"}", "missing or empty string key 'sentence'"),
+        ]
+        let valid = "{\"attribute\": \"tint\", \"level\": \"green\", \"sentence\": \"Greenish.\"}"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calm-cues-\(getpid()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (line, reason) in cases {
+            try (valid + "\n\n" + line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try CueBank(contentsOf: path, mode: .extend)) { error in
+                let message = String(describing: error)
+                XCTAssertTrue(message.contains(path) && message.contains("line 3") && message.contains(reason), message)
+            }
+        }
+        XCTAssertThrowsError(try CueBank(contentsOf: path + ".missing", mode: .extend)) { error in
+            XCTAssertTrue(String(describing: error).contains("cannot read file"))
+        }
+    }
+
+    /// Prints the level histogram over the bundled photos (the figures behind the thresholds) and
+    /// checks that the thresholds separate them: most attributes use at least two levels.
+    func testLevelHistogramOverPhotos() throws {
+        let levels = try Fixture.photos().map { ImageAttributes($0.image).levels }
+        var spread = 0
+        for attribute in ImageAttributes.measured {
+            let counts = attribute.levels.map { level in levels.filter { $0[attribute] == level }.count }
+            print("level histogram \(attribute.rawValue): " + zip(attribute.levels, counts).map { "\($0) \($1)" }.joined(separator: ", "))
+            if counts.filter({ $0 > 0 }).count >= 2 { spread += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(spread, ImageAttributes.measured.count - 2)
+    }
+}
