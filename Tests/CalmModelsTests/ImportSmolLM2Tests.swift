@@ -67,10 +67,10 @@ final class ImportSmolLM2Tests: XCTestCase {
         }
         print("SmolLM2 GGUF parity: top-50 logits within \(deviation) of transformers")
 
-        // Greedy decoding, continuing from the logits above, gives transformers' 32 tokens.
-        var sampler = Sampler.greedy
-        var continuation = [sampler.next(logits.map { Float($0) })]
-        while continuation.count < reference.greedy_ids.count { continuation.append(sampler.next(decoder.feed([continuation.last!]))) }
+        // Greedy decoding, continuing from the prompt already in the cache, gives transformers' 32 tokens.
+        var continuation = [logits.indices.max { logits[$0] < logits[$1] }!]
+        var rng = RandomGenerator(seed: 0)
+        continuation += decoder.generate(prompt: continuation, maxTokens: reference.greedy_ids.count - 1, using: &rng)
         XCTAssertEqual(continuation, reference.greedy_ids)
     }
 

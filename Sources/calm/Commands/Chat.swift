@@ -1,5 +1,6 @@
 import ArgumentParser
 import CalmModels
+import CalmTensor
 import CalmText
 import Foundation
 
@@ -39,7 +40,7 @@ struct Chat: ParsableCommand {
             throw ImportError(file: weights, key: "tokenizer_json", message: "no tokenizer (import a GGUF that has one, or a Llama folder with tokenizer.json)")
         }
         let session = ChatSession(decoder: LlamaDecoder(try imported.languageModel()), tokenizer: tokenizer,
-                                  sampler: Sampler(temperature: temperature, topP: topP, seed: seed), maxTokens: maxTokens)
+                                  options: SamplingOptions(maxTokens: maxTokens, temperature: temperature, topP: topP, seed: seed))
         report(String(format: "loaded %@ in %.1f s", weights, seconds(from: start)))
         if let prompt {
             try session.answer(prompt)
@@ -60,15 +61,16 @@ private final class ChatSession {
     let decoder: LlamaDecoder
     let tokenizer: Tokenizer
     let template = ChatTemplate.smolLM2
-    var sampler: Sampler
-    let maxTokens: Int
+    let options: SamplingOptions
+    var rng: RandomGenerator
     var turns = [Turn]()
     /// Tokens in the decoder's cache.
     var context = [Int]()
     let stop: Set<Int>
 
-    init(decoder: LlamaDecoder, tokenizer: Tokenizer, sampler: Sampler, maxTokens: Int) {
-        (self.decoder, self.tokenizer, self.sampler, self.maxTokens) = (decoder, tokenizer, sampler, maxTokens)
+    init(decoder: LlamaDecoder, tokenizer: Tokenizer, options: SamplingOptions) {
+        (self.decoder, self.tokenizer, self.options) = (decoder, tokenizer, options)
+        rng = RandomGenerator(seed: options.seed)
         stop = Set([tokenizer.id(of: template.endOfTurn), tokenizer.eosTokenId].compactMap { $0 })
     }
 
@@ -85,7 +87,8 @@ private final class ChatSession {
         // The first token comes with the prompt's forward pass; each later one with one step.
         let start = DispatchTime.now()
         var firstToken: DispatchTime?, streamed = [Int](), printed = ""
-        let answer = decoder.generate(prompt: Array(ids[context.count...]), maxTokens: maxTokens, sampler: &sampler, stop: stop) { token in
+        let answer = decoder.generate(prompt: Array(ids[context.count...]), maxTokens: options.maxTokens, temperature: options.temperature,
+                                      topP: options.topP, stop: stop, using: &rng) { token in
             if firstToken == nil { firstToken = DispatchTime.now() }
             streamed.append(token)
             // Print the new text once it is whole UTF-8 (a character may span tokens).
