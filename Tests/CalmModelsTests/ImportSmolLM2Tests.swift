@@ -75,9 +75,17 @@ final class ImportSmolLM2Tests: XCTestCase {
     }
 
     func testTokenizerSurvivesTheCheckpoint() throws {
-        // SmolLM2's tokenizer (2 MB of JSON) with the tiny model's weights, through HDF5.
+        // SmolLM2's tokenizer (2 MB of JSON) with the tiny model's weights, through HDF5. The tiny
+        // model embeds 128 tokens only: such a checkpoint is refused until its vocabulary fits.
         var imported = try ImportedWeights.gguf(file: ImportFixtures.gguf)
         imported.tokenizer = try Tokenizer(gguf: GGUFFile(url: smolLM2()))
+        XCTAssertThrowsError(try imported.checkedTokenizer()) {
+            XCTAssertTrue("\($0)".hasSuffix("tokenizer: 49152 tokens, but the model embeds only 128"), "\($0)")
+        }
+        guard case .language(var config) = imported.part else { return XCTFail("not a language model") }
+        config.vocabularySize = 49_152
+        imported.part = .language(config)
+        imported.tensors["llm.embed.weight"] = Tensor.zeros([49_152, 32])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("calm-smollm2-tokenizer-\(getpid()).h5").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try imported.write(to: path)

@@ -25,7 +25,7 @@ extension ImportedWeights {
         case .vision(let c): (key, config) = (Self.visionKey, try encoder.encode(c))
         case .language(let c): (key, config) = (Self.languageKey, try encoder.encode(c))
         }
-        let tokenizerJSON = try tokenizer.map { String(decoding: try $0.huggingFaceJSON(), as: UTF8.self) }
+        let tokenizerJSON = try checkedTokenizer().map { String(decoding: try $0.huggingFaceJSON(), as: UTF8.self) }
         try AtomicFile.writeHDF5(to: path) { file in
             for name in tensors.keys.sorted() {
                 let value = tensors[name]!.to(.float32).contiguous()

@@ -70,6 +70,16 @@ public struct ImportedWeights {
         return try loaded(prefix: "llm.") { Llama(config, using: &$0) }
     }
 
+    /// The tokenizer, checked to produce only ids the language model has embeddings for.
+    public func checkedTokenizer() throws -> Tokenizer? {
+        guard let tokenizer, case .language(let config) = part else { return tokenizer }
+        guard tokenizer.vocabularySize <= config.vocabularySize else {
+            throw ImportError(file: source, key: "tokenizer", message:
+                "\(tokenizer.vocabularySize) tokens, but the model embeds only \(config.vocabularySize)")
+        }
+        return tokenizer
+    }
+
     /// A module made without random draws, then given the tensors under `prefix`.
     private func loaded<M: Module>(prefix: String, _ make: (inout Initializer) -> M) throws -> M {
         var zeros = Initializer.zeros

@@ -36,7 +36,7 @@ struct Chat: ParsableCommand {
         let start = DispatchTime.now()
         let imported = weights.hasSuffix(".gguf") ? try ImportedWeights.gguf(file: URL(fileURLWithPath: weights))
             : try ImportedWeights.read(from: weights)
-        guard let tokenizer = imported.tokenizer else {
+        guard let tokenizer = try imported.checkedTokenizer() else {
             throw ImportError(file: weights, key: "tokenizer_json", message: "no tokenizer (import a GGUF that has one, or a Llama folder with tokenizer.json)")
         }
         let session = ChatSession(decoder: LlamaDecoder(try imported.languageModel()), tokenizer: tokenizer,
