@@ -19,6 +19,8 @@ struct Calm: ParsableCommand {
             Chat.self,
             Attributes.self,
             Model.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
