@@ -14,7 +14,8 @@ public struct ImportedWeights {
     public var part: Part
     /// Parameters by full calm name (`vision.*` or `llm.*`), float32, contiguous.
     public var tensors: [String: Tensor]
-    /// The language model's tokenizer, when the source carries one (GGUF).
+    /// The language model's tokenizer, when the source carries one (a GGUF's, or the
+    /// tokenizer.json beside a Llama's weights).
     public var tokenizer: Tokenizer?
     /// Where the weights came from (a path), kept in the checkpoint for provenance.
     public var source: String
@@ -27,8 +28,8 @@ public struct ImportedWeights {
         return ImportedWeights(part: .vision(config), tensors: tensors, tokenizer: nil, source: folder.path)
     }
 
-    /// A Hugging Face `LlamaForCausalLM` folder (config.json + safetensors). The tokenizer, if
-    /// wanted, is read separately from its tokenizer.json.
+    /// A Hugging Face `LlamaForCausalLM` folder (config.json + safetensors, and tokenizer.json
+    /// when present).
     public static func llama(folder: URL) throws -> ImportedWeights {
         let config = try LanguageConfig(huggingFaceLlama: folder.appendingPathComponent("config.json"))
         var tensors = try renamed(try safetensors(in: folder), .huggingFaceLlama, file: folder.path)
@@ -39,8 +40,8 @@ public struct ImportedWeights {
         return ImportedWeights(part: .language(config), tensors: tensors, tokenizer: tokenizer, source: folder.path)
     }
 
-    /// A llama.cpp `llama`-architecture GGUF with its tokenizer (when it has one): every tensor dequantized to
-    /// float32, Q and K rows put back in Hugging Face's rotate_half order.
+    /// A llama.cpp `llama`-architecture GGUF with its tokenizer (when it has one): every tensor
+    /// dequantized to float32, Q and K rows put back in Hugging Face's rotate_half order.
     public static func gguf(file url: URL) throws -> ImportedWeights {
         let file = try GGUFFile(url: url)
         let config = try LanguageConfig(gguf: file)
