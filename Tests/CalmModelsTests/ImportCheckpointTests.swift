@@ -76,6 +76,23 @@ final class ImportCheckpointTests: XCTestCase {
         XCTAssertEqual(noGrad { model.visualTokens(images) }.shape, [1, 16, 32])
     }
 
+    func testFullCLIPModelFolderImportsItsVisionTowerOnly() throws {
+        // The tiny tower laid out as a full CLIPModel: prefixed names, a text tower, nested config.
+        let tower = try SafeTensors.read(ImportFixtures.clipFolder.appendingPathComponent("model.safetensors"))
+        var full = Dictionary(uniqueKeysWithValues: tower.map { ("vision_model." + $0.key, $0.value) })
+        full["text_model.embeddings.token_embedding.weight"] = Tensor.zeros([10, 8])
+        full["logit_scale"] = Tensor.zeros([1])
+        try SafeTensors.write(full, to: folder.appendingPathComponent("model.safetensors"))
+        let visionConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: ImportFixtures.clipFolder.appendingPathComponent("config.json")))
+        let config = try JSONSerialization.data(withJSONObject: ["model_type": "clip", "vision_config": visionConfig, "text_config": ["hidden_size": 8]])
+        try config.write(to: folder.appendingPathComponent("config.json"))
+
+        let imported = try ImportedWeights.clipVision(folder: folder), plain = try ImportedWeights.clipVision(folder: ImportFixtures.clipFolder)
+        XCTAssertEqual("\(imported.part)", "\(plain.part)")
+        XCTAssertEqual(imported.tensors.keys.sorted(), plain.tensors.keys.sorted())
+        for (name, tensor) in plain.tensors { XCTAssertEqual(imported.tensors[name]!.toArray(Float.self), tensor.toArray(Float.self), name) }
+    }
+
     func testBadInputsAreErrorsNamingTheProblem() throws {
         // A checkpoint without calm's config attribute.
         let plain = try HDF5File.create(path("plain.h5"))
