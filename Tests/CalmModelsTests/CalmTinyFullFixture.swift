@@ -66,11 +66,11 @@ struct CalmTinyFullFixture: Decodable {
         return model
     }
 
-    /// The first `count` samples with their images, as `dtype`.
-    func batch(samples count: Int = 2, _ dtype: DType = .float32) throws -> MultimodalBatch {
-        let s = config.vision.imageSize
+    /// The fixture's samples with their images, as `dtype`.
+    func batch(_ dtype: DType = .float32) throws -> MultimodalBatch {
+        let s = config.vision.imageSize, count = samples.count
         let pixels = (0..<count).flatMap { Self.hashUniform(key: imageKey + $0, count: 3 * s * s).map { Float($0) } }
-        return try MultimodalBatch(samples: samples.prefix(count).map(\.sample), images: Tensor(pixels, shape: [count, 3, s, s]).to(dtype),
+        return try MultimodalBatch(samples: samples.map(\.sample), images: Tensor(pixels, shape: [count, 3, s, s]).to(dtype),
                                    tokenIds: CalmTokenIds(tokenIds), config: config)
     }
 }
