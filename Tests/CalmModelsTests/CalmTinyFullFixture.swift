@@ -13,7 +13,7 @@ struct CalmTinyFullFixture: Decodable {
     struct Gradient: Decodable { let sum: Double, sumOfSquares: Double, maxAbs: Double, sampled: [Double] }
 
     let config: CalmConfig
-    private let samples: [MicroFixture.Sample]
+    private let samples: [FixtureSample]
     private let tokenIds: [String: Int]
     private let imageKey: Int
     private let sampledCount: Int

@@ -4,8 +4,7 @@ import Foundation
 
 /// The micro CALM parity fixture written by Scripts/fixtures/calm_tiny.py.
 struct MicroFixture {
-    struct Sample: Decodable { let ids: [Int]; let lossMask: [Bool]; let visibleGroups: [String] }
-    struct Description: Decodable { let config: CalmConfig; let samples: [Sample]; let tokenIds: [String: Int] }
+    struct Description: Decodable { let config: CalmConfig; let samples: [FixtureSample]; let tokenIds: [String: Int] }
 
     let config: CalmConfig
     let samples: [MultimodalSample]
@@ -33,7 +32,10 @@ struct MicroFixture {
     }
 }
 
-extension MicroFixture.Sample {
+/// A sample as the fixture scripts write it.
+struct FixtureSample: Decodable {
+    let ids: [Int], lossMask: [Bool], visibleGroups: [String]
+
     var sample: MultimodalSample {
         let groups = ["low": VisualGroup.low, "middle": .middle, "high": .high, "thematic": .thematic]
         return MultimodalSample(ids: ids, lossMask: lossMask, visibleGroups: Set(visibleGroups.compactMap { groups[$0] }))
