@@ -15,6 +15,8 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Tokenize.self,
+            Import.self,
+            Chat.self,
             Attributes.self,
             BuildBenchmark.self,
             Score.self,

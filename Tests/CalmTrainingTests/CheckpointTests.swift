@@ -12,6 +12,7 @@ final class CheckpointTests: XCTestCase {
         return TrainingCheckpoint(step: step, scheduleStep: step, parameters: parameters,
                                   moments: ["llm.norm.weight": (Tensor.normal([3], using: &random), Tensor.uniform([3], using: &random))],
                                   optimizerUpdates: step - 1, nonFiniteStreak: 1, randomState: random.state,
+                                  generators: ["vision.blocks.0.dropout": RandomGenerator(seed: 9).state],
                                   dataPosition: #"{"epoch":0,"cursor":\#(step)}"#, recipe: "stage: pretrain\n", tokenizer: "{\"model\": {}}")
     }
 
@@ -25,6 +26,7 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(read.optimizerUpdates, 6)
         XCTAssertEqual(read.nonFiniteStreak, 1)
         XCTAssertEqual(read.randomState, written.randomState)
+        XCTAssertEqual(read.generators, written.generators)
         XCTAssertEqual(read.dataPosition, written.dataPosition)
         XCTAssertEqual(read.tokenizer, written.tokenizer)
         XCTAssertEqual(read.recipe, written.recipe)
@@ -120,17 +122,11 @@ final class CheckpointTests: XCTestCase {
                 print(path.split("/")[-1], f.attrs["kind"], f.attrs["format_version"])
                 f.visititems(lambda name, obj: print(" ", name, list(obj.shape)) if isinstance(obj, h5py.Dataset) else None)
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, folder + "/weights.h5"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let (status, output) = try ChildProcess("/usr/bin/env", ["python3", "-c", script, path, folder + "/weights.h5"]).finish()
+        XCTAssertEqual(status, 0, output)
         XCTAssertEqual(output, """
         step-00000005.h5 training 1
+          generators/vision/blocks/0/dropout [4]
           optimizer/m/llm/norm/weight [3]
           optimizer/v/llm/norm/weight [3]
           params/llm/norm/weight [3]

@@ -5,10 +5,11 @@ import XCTest
 /// `calm train` and `calm plot` as a user runs them: a child process, signals, the run folder.
 final class TrainCommandTests: XCTestCase {
     private var folder = ""
-    private var calm: URL { Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm") }
+    private var calm = ""
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: calm.path) else { throw XCTSkip("the calm executable is not built") }
+        guard let calm = calmExecutable else { throw XCTSkip("the calm executable is not built") }
+        self.calm = calm
         folder = try makeTrainingTestFolder()
         try FileManager.default.createDirectory(atPath: folder + "/shards", withIntermediateDirectories: true)
         try writeProbeShards(to: folder + "/shards")
@@ -25,22 +26,7 @@ final class TrainCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { if !folder.isEmpty { try? FileManager.default.removeItem(atPath: folder) } }
 
-    private func launch(_ arguments: [String]) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = calm
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        return (process, pipe)
-    }
-
-    private func finish(_ started: (Process, Pipe)) -> (status: Int32, output: String) {
-        let output = String(decoding: started.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        started.0.waitUntilExit()
-        return (started.0.terminationStatus, output)
-    }
+    private func launch(_ arguments: [String]) throws -> ChildProcess { try ChildProcess(calm, arguments) }
 
     /// Waits until the run has logged `steps` metrics records.
     private func waitForSteps(_ steps: Int, timeout: TimeInterval = 60) throws {
@@ -54,7 +40,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     func testTrainWritesTheRunFolderPlotsAndExportsWeights() throws {
-        let (status, output) = finish(try launch(["train", folder + "/probe.yaml", "--export-weights", folder + "/weights.h5"]))
+        let (status, output) = try launch(["train", folder + "/probe.yaml", "--export-weights", folder + "/weights.h5"]).finish()
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("step 2/6") && output.contains("step 6/6") && output.contains("eta"), output)
         let records = try MetricsLog.read(folder + "/run/metrics.jsonl")
@@ -68,7 +54,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(CheckpointDirectory(folder: folder + "/run/checkpoints").steps(), [3, 6])
         XCTAssertEqual(try TrainingCheckpoint.read(from: folder + "/weights.h5").kind, .weights)
 
-        let plot = finish(try launch(["plot", folder + "/run"]))
+        let plot = try launch(["plot", folder + "/run"]).finish()
         XCTAssertEqual(plot.status, 0, plot.output)
         let png = try XCTUnwrap(FileManager.default.contents(atPath: folder + "/run/metrics.png"))
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
@@ -78,8 +64,8 @@ final class TrainCommandTests: XCTestCase {
     func testSigintSavesACheckpointAndResumeFinishes() throws {
         let run = try launch(["train", folder + "/probe.yaml", "train.max_steps=100000", "checkpoint.every=50000"])
         try waitForSteps(3)
-        kill(run.0.processIdentifier, SIGINT)
-        let (status, output) = finish(run)
+        kill(run.process.processIdentifier, SIGINT)
+        let (status, output) = run.finish()
         XCTAssertEqual(status, 0, output)
         let stopped = try XCTUnwrap(output.range(of: #"stopped by signal 2 at step (\d+)"#, options: .regularExpression), output)
         let step = Int(output[stopped].split(separator: " ").last!)!
@@ -88,7 +74,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(checkpoints.steps(), [step])
         try checkpoints.verify(checkpoints.path(forStep: step))
 
-        let resumed = finish(try launch(["train", folder + "/probe.yaml", "train.max_steps=\(step + 2)", "--resume"]))
+        let resumed = try launch(["train", folder + "/probe.yaml", "train.max_steps=\(step + 2)", "--resume"]).finish()
         XCTAssertEqual(resumed.status, 0, resumed.output)
         XCTAssertTrue(resumed.output.contains("at step \(step)"), resumed.output)
         XCTAssertEqual(try MetricsLog.read(folder + "/run/metrics.jsonl").map { ($0["step"] as! NSNumber).intValue }, Array(1...(step + 2)) + [step + 2])
@@ -99,9 +85,9 @@ final class TrainCommandTests: XCTestCase {
     func testSecondSignalExitsAtOnceWithoutDamage() throws {
         let run = try launch(["train", folder + "/probe.yaml", "train.max_steps=100000", "checkpoint.every=1"])
         try waitForSteps(4)
-        kill(run.0.processIdentifier, SIGINT)
-        kill(run.0.processIdentifier, SIGINT)
-        let (status, output) = finish(run)
+        kill(run.process.processIdentifier, SIGINT)
+        kill(run.process.processIdentifier, SIGINT)
+        let (status, output) = run.finish()
         XCTAssertTrue([0, 130].contains(status), "status \(status): \(output)")
         let checkpoints = CheckpointDirectory(folder: folder + "/run/checkpoints")
         let newest = try XCTUnwrap(checkpoints.newestComplete())
@@ -112,21 +98,12 @@ final class TrainCommandTests: XCTestCase {
 /// Scripts/kill_test.sh (20 SIGKILLs at random moments, mostly inside checkpoint writes; about 20 s).
 final class KillTests: XCTestCase {
     func testKillScriptPasses() throws {
-        let calm = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm")
-        guard FileManager.default.isExecutableFile(atPath: calm.path) else { throw XCTSkip("the calm executable is not built") }
+        guard let calm = calmExecutable else { throw XCTSkip("the calm executable is not built") }
         guard pythonHas("h5py") else { throw XCTSkip("h5py is not installed (the script compares the final weights with it)") }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Scripts/kill_test.sh")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, calm.path, "20"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, output)
+        let (status, output) = try ChildProcess("/bin/bash", [script.path, calm, "20"]).finish()
+        XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("kill test passed: 20 SIGKILLs"), output)
     }
 }

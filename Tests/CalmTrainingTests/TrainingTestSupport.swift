@@ -71,13 +71,34 @@ func fixturePath(_ name: String) -> String {
     Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil)!.path
 }
 
+/// A started child process whose stdout and stderr go to one pipe.
+struct ChildProcess {
+    let process = Process()
+    private let pipe = Pipe()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+    }
+
+    /// Waits for the exit; returns the status and everything printed.
+    func finish() -> (status: Int32, output: String) {
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
+
+/// The built `calm` executable next to the test bundle, nil when it has not been built.
+var calmExecutable: String? {
+    let path = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm").path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+}
+
 /// Whether a Python module can be imported (for tests that need h5py or torch).
 func pythonHas(_ module: String) -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import \(module)"]
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
+    (try? ChildProcess("/usr/bin/env", ["python3", "-c", "import \(module)"]).finish().status) == 0
 }

@@ -7,20 +7,22 @@ import Foundation
 /// A small real stage (`model.config: probe-mlp`) that exercises the whole runtime on image
 /// shards while the CALM model is not yet wired in: a two-layer MLP with dropout regresses each
 /// image's shard labels (e.g. aesthetic scores) from its 8×8 thumbnail, or its mean colour when
-/// the shards carry no labels. Random horizontal flips come from the reader's per-record
-/// generators, dropout from the runtime's generator, so resume must restore both to be exact.
+/// the shards carry no labels. Random horizontal flips and dropout masks come from the reader's
+/// per-record generators, so a record is treated alike whichever rank reads it, and resume
+/// only needs the reader's position.
 /// Evaluation is the mean squared error over the first `evaluationImages` records in shard order.
-public final class ImageProbeStage: EvaluatingStage {
+public final class ImageProbeStage: EvaluatingStage, DataParallelStage {
     public static let thumbnailSide = 8
     public let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
     private let options: ShardReader<Example>.Options
     private var reader: ShardReader<Example>
+    private var share = BatchShare.whole
     private let hidden: Int
     private let dropout = 0.1
     public var evaluationImages = 16
 
-    struct Example { var input: [Float]; var target: [Float] }
+    struct Example { var input: [Float]; var target: [Float]; var dropoutMask: [Float] }
 
     /// Reads the recipe's first `shards` source; parameter initialization draws from `train.seed`.
     public init(recipe: Recipe, hidden: Int = 32) throws {
@@ -41,12 +43,13 @@ public final class ImageProbeStage: EvaluatingStage {
             ("probe.fc2.weight", .parameter(weight(outputs, hidden), name: "probe.fc2.weight")),
             ("probe.fc2.bias", .parameter(.zeros([outputs]), name: "probe.fc2.bias")),
         ]
-        reader = try Self.makeReader(shards, options, nil)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, nil)
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
         guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
-        return forward(examples) { $0.dropout(p: dropout, using: &random) }
+        let dropoutMask = Tensor(examples.flatMap(\.dropoutMask), shape: [examples.count, hidden])
+        return forward(examples) { $0 * Variable(dropoutMask) }
     }
 
     /// The mean squared error of a batch; `regularize` applies dropout to the hidden layer when training.
@@ -62,7 +65,7 @@ public final class ImageProbeStage: EvaluatingStage {
     public func evaluate() throws -> [String: Double] {
         var evaluationOptions = options
         (evaluationOptions.shuffleBuffer, evaluationOptions.epochs) = (0, 1)
-        let reader = try Self.makeReader(shards, evaluationOptions, nil)
+        let reader = try Self.makeReader(shards, evaluationOptions, .whole, hidden: hidden, dropout: dropout, nil)
         var (sum, count) = (0.0, 0)
         while count < evaluationImages, let examples = try reader.next() {
             sum += forward(examples).loss.value.item * Double(examples.count)
@@ -82,19 +85,30 @@ public final class ImageProbeStage: EvaluatingStage {
         do { position = try JSONDecoder().decode(ShardReaderPosition.self, from: Data(dataPosition.utf8)) } catch {
             throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
         }
-        reader = try Self.makeReader(shards, options, position)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, position)
     }
 
-    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options,
-                                   _ position: ShardReaderPosition?) throws -> ShardReader<Example> {
+    public func readShare(rank: Int, of ranks: Int) throws {
+        share = BatchShare(rank, of: ranks)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, reader.position)
+    }
+
+    /// Each of `share.count` ranks reads its slice of global batches of `share.count` × `train.batch_size`.
+    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ share: BatchShare,
+                                   hidden: Int, dropout: Double, _ position: ShardReaderPosition?) throws -> ShardReader<Example> {
         let hasLabels = !shards.manifest.labelNames.isEmpty
+        var options = options
+        options.batchSize *= share.count
+        options.share = share
         return try ShardReader(shards: shards, options: options, resumingFrom: position) { sample, random in
             var image = try sample.decodedImage()
             let target = hasLabels ? sample.label ?? [] : meanColour(image)
             image = image.resized(width: thumbnailSide, height: thumbnailSide)
             var input = image.normalizedCHW()
             if random.next() & 1 == 1 { flipHorizontally(&input) }
-            return Example(input: input, target: target)
+            let keep = Float(1 - dropout)
+            let dropoutMask = (0..<hidden).map { _ in random.unitFloat() < keep ? 1 / keep : 0 }
+            return Example(input: input, target: target, dropoutMask: dropoutMask)
         }
     }
 
