@@ -25,13 +25,18 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
 
         // Small C shims and kernels.
-        .target(name: "CalmKernels", cSettings: optimizedC),
+        .target(name: "CalmKernels", dependencies: ["COpenBLAS"], cSettings: optimizedC,  // attention calls BLAS
+                linkerSettings: [.linkedLibrary("m")]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], cSettings: optimizedC),
         .target(name: "ImageCodecShim", dependencies: ["CPNG", "CJPEG", "CWebP"], cSettings: optimizedC),
 
         // Tensor core and autodiff.
         .target(name: "CalmTensor", dependencies: ["COpenBLAS", "CalmKernels"]),
         .target(name: "CalmAutograd", dependencies: ["CalmTensor", "CalmKernels"]),
+
+        // Layers and the CALM model (vision encoder, MFAM, Llama, generation).
+        .target(name: "CalmNN", dependencies: ["CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .target(name: "CalmModels", dependencies: ["CalmNN", "CalmText", .product(name: "Yams", package: "Yams")]),
 
         // Data: HDF5 files, images, text, shards and instruction sets.
         .target(name: "CalmHDF5", dependencies: ["CHDF5", "HDF5Shim", "CalmTensor"]),
@@ -59,13 +64,19 @@ let package = Package(
             "CalmSelfSupervision",
             "CalmTraining",
             "CalmEval",
+            "CalmNN",
+            "CalmModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS"],
+        .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
+                                                   "CalmNN", "CalmModels"],
                           path: "Benchmarks/CalmBench"),
 
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CalmNNTests", dependencies: ["CalmNN", "CalmAutograd", "CalmTensor", "CalmHDF5"]),
+        .testTarget(name: "CalmModelsTests", dependencies: ["CalmModels", "CalmNN", "CalmAutograd", "CalmTensor", "CalmText"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),

@@ -11,8 +11,17 @@ public enum OpRegistry {
         ConcatOp.self, SliceOp.self, IndexSelectOp.self, GatherOp.self,
     ]
 
+    /// Fused neural-network ops (Ops/NN*.swift), each calling its C kernels.
+    public static let nnOps: [any Op.Type] = [
+        GeluOp.self, GeluTanhOp.self, QuickGeluOp.self, SiluOp.self,
+        SoftmaxOp.self, LogSoftmaxOp.self, CrossEntropyOp.self,
+        LayerNormOp.self, RMSNormOp.self,
+        EmbeddingOp.self, RopeOp.self, AttentionOp.self,
+        PatchifyOp.self, TokenAvgPoolOp.self, DropoutOp.self, MaskedFillOp.self,
+    ]
+
     /// All registered ops.
-    public static var all: [any Op.Type] { coreOps }
+    public static var all: [any Op.Type] { coreOps + nnOps }
 
     /// Their names; unique.
     public static var names: [String] { all.map { $0.name } }

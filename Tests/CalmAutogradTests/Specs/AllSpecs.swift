@@ -1,2 +1,2 @@
 /// Every spec table; each family's cases live in Fixtures/<family>_ops.json.
-let allOpSpecs: [OpSpec] = basicOpSpecs
+let allOpSpecs: [OpSpec] = basicOpSpecs + nnOpSpecs

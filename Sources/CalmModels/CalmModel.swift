@@ -1,0 +1,50 @@
+import CalmAutograd
+import CalmNN
+import CalmTensor
+
+/// CALM: the vision encoder, the MFAM and the Llama language model, with parameters named
+/// `vision.*`, `mfam.*` and `llm.*`.
+public final class CalmModel: Module {
+    public let config: CalmConfig
+    public let vision: VisionEncoder
+    public let mfam: MFAM
+    public let llm: Llama
+
+    /// A freshly initialized model (see `Initializer`); the same seed gives the same weights.
+    public init(_ config: CalmConfig, seed: UInt64 = 0) {
+        var rng = RandomGenerator(seed: seed)
+        self.config = config
+        vision = VisionEncoder(config.vision, using: &rng)
+        mfam = MFAM(config, using: &rng)
+        llm = Llama(config.language, using: &rng)
+    }
+
+    public override var children: [(String, Module)] { [("vision", vision), ("mfam", mfam), ("llm", llm)] }
+
+    /// The visual tokens of images [N, 3, S, S]: [N, visualTokens, Dllm], groups in order.
+    public func visualTokens(_ images: Tensor) -> Variable {
+        Variable.cat(mfam(vision(Variable(images))), axis: 1)
+    }
+
+    /// The language model's input [B, T, Dllm]: token embeddings with the visual slots
+    /// replaced by the visual tokens (one concatenation and one row gather).
+    public func inputEmbeddings(_ batch: MultimodalBatch) -> Variable {
+        let (b, t, d) = (batch.batchSize, batch.length, config.language.width)
+        let text = llm.embed(batch.tokens)
+        guard !batch.visualSlots.isEmpty else { return text }
+        var rows = (0..<Int64(b * t)).map { $0 }
+        for slot in batch.visualSlots { rows[slot.position] = Int64(b * t + slot.row) }
+        let table = Variable.cat([text.reshaped([b * t, d]), visualTokens(batch.images).reshaped([-1, d])], axis: 0)
+        return table.indexSelect(axis: 0, Tensor(rows, shape: [b * t])).reshaped([b, t, d])
+    }
+
+    /// Vocabulary logits [B, T, V] of every position.
+    public func logits(_ batch: MultimodalBatch) -> Variable {
+        llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask))
+    }
+
+    /// Mean next-token cross-entropy over the answer tokens.
+    public func loss(_ batch: MultimodalBatch) -> Variable {
+        logits(batch).crossEntropy(targets: batch.labels, ignoreIndex: -100)
+    }
+}

@@ -1,0 +1,66 @@
+import CalmAutograd
+import CalmNN
+import CalmTensor
+
+/// One Llama decoder layer: x + attn(rmsnorm(x)) with rotary positions and causal masking,
+/// then + SwiGLU(rmsnorm(x)); linear layers without biases.
+public final class LlamaLayer: Module {
+    public let attnNorm: RMSNorm, attn: Attention, mlpNorm: RMSNorm, mlp: SwiGLU
+    let ropeTheta: Double
+
+    public init(_ config: LanguageConfig, using rng: inout RandomGenerator) {
+        attnNorm = RMSNorm(config.width, eps: config.normEps)
+        attn = Attention(dim: config.width, heads: config.heads, kvHeads: config.kvHeads, bias: false, outName: "o", using: &rng)
+        mlpNorm = RMSNorm(config.width, eps: config.normEps)
+        mlp = SwiGLU(config.width, hidden: config.mlpHidden, using: &rng)
+        ropeTheta = config.ropeTheta
+    }
+
+    public override var children: [(String, Module)] {
+        [("attn_norm", attnNorm), ("attn", attn), ("mlp_norm", mlpNorm), ("mlp", mlp)]
+    }
+
+    /// x [B, T, D] → [B, T, D]; `mask` (uint8 [B, 1, T, Tk]) further hides keys.
+    public func callAsFunction(_ x: Variable, mask: Tensor?, cache: KVCache?) -> Variable {
+        let h = x + attn(attnNorm(x), causal: true, mask: mask, ropeTheta: ropeTheta, cache: cache)
+        return h + mlp(mlpNorm(h))
+    }
+}
+
+/// The Llama-architecture language model over input embeddings (text and visual tokens).
+public final class Llama: Module {
+    public let config: LanguageConfig
+    public let embed: Embedding
+    public let layers: [LlamaLayer]
+    public let norm: RMSNorm
+    /// The output head; nil when tied to `embed`.
+    public let lmHead: Linear?
+
+    public init(_ config: LanguageConfig, using rng: inout RandomGenerator) {
+        self.config = config
+        embed = Embedding(config.vocabularySize, config.width, using: &rng)
+        layers = (0..<config.depth).map { _ in LlamaLayer(config, using: &rng) }
+        norm = RMSNorm(config.width, eps: config.normEps)
+        lmHead = config.tiedEmbeddings ? nil : Linear(config.width, config.vocabularySize, bias: false, using: &rng)
+    }
+
+    public override var children: [(String, Module)] {
+        [("embed", embed)] + layers.enumerated().map { ("layers.\($0.offset)", $0.element) } + [("norm", norm)]
+            + (lmHead.map { [("lm_head", $0)] } ?? [])
+    }
+
+    /// One KV cache per layer, for decoding.
+    public func makeCaches() -> [KVCache] { layers.map { _ in KVCache() } }
+
+    /// Final normalized hidden states [B, T, D] of input embeddings [B, T, D].
+    public func hiddenStates(_ embeddings: Variable, mask: Tensor? = nil, caches: [KVCache]? = nil) -> Variable {
+        var h = embeddings
+        for (i, layer) in layers.enumerated() { h = layer(h, mask: mask, cache: caches?[i]) }
+        return norm(h)
+    }
+
+    /// Vocabulary logits [..., V] of hidden states [..., D].
+    public func logits(_ hidden: Variable) -> Variable {
+        lmHead.map { $0(hidden) } ?? hidden.matmul(embed.weight.transposed())
+    }
+}

@@ -1,0 +1,124 @@
+import CalmAutograd
+import CalmNN
+import CalmTensor
+
+/// One Q-Former layer, all pre-LN with residuals: self-attention over the queries,
+/// cross-attention from the queries to the tap's tokens, then a GELU MLP.
+public final class QFormerLayer: Module {
+    public let selfNorm: LayerNorm, selfAttn: Attention
+    public let crossNorm: LayerNorm, crossAttn: Attention
+    public let mlpNorm: LayerNorm, mlp: MLP
+
+    public init(dim: Int, heads: Int, mlpHidden: Int, eps: Double, using rng: inout RandomGenerator) {
+        selfNorm = LayerNorm(dim, eps: eps)
+        selfAttn = Attention(dim: dim, heads: heads, using: &rng)
+        crossNorm = LayerNorm(dim, eps: eps)
+        crossAttn = Attention(dim: dim, heads: heads, using: &rng)
+        mlpNorm = LayerNorm(dim, eps: eps)
+        mlp = MLP(dim, hidden: mlpHidden, activation: .gelu, using: &rng)
+    }
+
+    public override var children: [(String, Module)] {
+        [("self_norm", selfNorm), ("self_attn", selfAttn), ("cross_norm", crossNorm), ("cross_attn", crossAttn),
+         ("mlp_norm", mlpNorm), ("mlp", mlp)]
+    }
+
+    /// queries [N, Nq, D], tap [N, T, D] → [N, Nq, D].
+    public func callAsFunction(_ queries: Variable, tap: Variable) -> Variable {
+        var h = queries + selfAttn(selfNorm(queries))
+        h = h + crossAttn(crossNorm(h), context: tap)
+        return h + mlp(mlpNorm(h))
+    }
+}
+
+/// A Q-Former: learnable aesthetic queries refined against one tap, projected to the
+/// language model's width.
+public final class QFormer: Module {
+    public let queries: Variable
+    public let layers: [QFormerLayer]
+    public let proj: Linear
+
+    public init(visionWidth: Int, languageWidth: Int, config: MFAMConfig, eps: Double, using rng: inout RandomGenerator) {
+        queries = Initializer.normal([config.queries, visionWidth], name: "queries", using: &rng)
+        layers = (0..<config.layers).map { _ in
+            QFormerLayer(dim: visionWidth, heads: config.heads, mlpHidden: config.mlpRatio * visionWidth, eps: eps, using: &rng)
+        }
+        proj = Linear(visionWidth, languageWidth, using: &rng)
+    }
+
+    public override var localParameters: [(String, Variable)] { [("queries", queries)] }
+    public override var children: [(String, Module)] {
+        layers.enumerated().map { ("layers.\($0.offset)", $0.element) } + [("proj", proj)]
+    }
+
+    /// tap [N, T, Dv] → [N, Nq, Dllm].
+    public func callAsFunction(_ tap: Variable) -> Variable {
+        let n = tap.shape[0]
+        var h = queries.unsqueezed(0).expand(to: [n] + queries.shape)
+        for layer in layers { h = layer(h, tap: tap) }
+        return proj(h)
+    }
+}
+
+/// The thematic branch (LLaVA-1.5 projector): the final patch tokens average-pooled to a
+/// g×g grid, then fc2(GELU(fc1(x))).
+public final class ThematicProjector: Module {
+    public let mlp: MLP
+    /// [g², patches] adaptive average pooling weights (PyTorch's adaptive_avg_pool2d windows).
+    let pooling: Tensor
+
+    public init(visionWidth: Int, languageWidth: Int, patchGrid: Int, grid: Int, using rng: inout RandomGenerator) {
+        mlp = MLP(visionWidth, hidden: languageWidth, out: languageWidth, activation: .gelu, using: &rng)
+        pooling = adaptivePooling(from: patchGrid, to: grid)
+    }
+
+    // Its parameters sit directly under "thematic" (fc1, fc2).
+    public override var children: [(String, Module)] { mlp.children }
+
+    /// patch tokens [N, patches, Dv] → [N, g², Dllm].
+    public func callAsFunction(_ patchTokens: Variable) -> Variable {
+        mlp(Variable(pooling.to(patchTokens.dtype)).matmul(patchTokens))
+    }
+}
+
+/// Row-major s×s grid → g×g grid averaging matrix: output cell (i, j) averages input rows
+/// floor(i·s/g) ..< ceil((i+1)·s/g), and likewise columns, as adaptive_avg_pool2d does.
+/// It is plain 2×2 (k×k) pooling when g divides s.
+func adaptivePooling(from s: Int, to g: Int) -> Tensor {
+    var weights = [Float](repeating: 0, count: g * g * s * s)
+    func window(_ i: Int) -> Range<Int> { (i * s / g)..<(((i + 1) * s + g - 1) / g) }
+    for i in 0..<g {
+        for j in 0..<g {
+            let rows = window(i), columns = window(j), share = 1 / Float(rows.count * columns.count)
+            for r in rows { for c in columns { weights[(i * g + j) * s * s + r * s + c] = share } }
+        }
+    }
+    return Tensor(weights, shape: [g * g, s * s])
+}
+
+/// The Multi-scale Feature Alignment Module: Q-Formers for the low, middle and high taps and
+/// the thematic branch.
+public final class MFAM: Module {
+    public let low: QFormer, middle: QFormer, high: QFormer
+    public let thematic: ThematicProjector
+
+    public init(_ config: CalmConfig, using rng: inout RandomGenerator) {
+        let (dv, dl, eps) = (config.vision.width, config.language.width, config.vision.normEps)
+        low = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
+        middle = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
+        high = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
+        thematic = ThematicProjector(visionWidth: dv, languageWidth: dl, patchGrid: config.vision.grid,
+                                     grid: config.mfam.thematicGrid, using: &rng)
+    }
+
+    public override var children: [(String, Module)] {
+        [("low", low), ("middle", middle), ("high", high), ("thematic", thematic)]
+    }
+
+    /// The visual token groups of each image, in the order low, middle, high, thematic:
+    /// [N, Nq, Dllm] three times, then [N, g², Dllm].
+    public func callAsFunction(_ vision: VisionEncoder.Output) -> [Variable] {
+        precondition(vision.taps.count == 3, "mfam: needs three taps, got \(vision.taps.count)")
+        return [low(vision.taps[0]), middle(vision.taps[1]), high(vision.taps[2]), thematic(vision.patchTokens)]
+    }
+}

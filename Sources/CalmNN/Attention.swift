@@ -1,0 +1,99 @@
+import CalmAutograd
+import CalmTensor
+
+/// Keys and values of the positions decoded so far, [B, kvHeads, T, headDim] each, so that
+/// each new token costs one position.
+public final class KVCache {
+    public private(set) var keys: Tensor?, values: Tensor?
+
+    public init() {}
+
+    /// How many positions are cached.
+    public var length: Int { keys?.shape[2] ?? 0 }
+
+    /// Appends the new positions' keys and values and returns all of them.
+    func append(keys k: Variable, values v: Variable) -> (Variable, Variable) {
+        // The cached part is a constant: decoding does not differentiate through the past.
+        let allKeys = keys.map { Variable.cat([Variable($0), k], axis: 2) } ?? k
+        let allValues = values.map { Variable.cat([Variable($0), v], axis: 2) } ?? v
+        (keys, values) = (allKeys.value.contiguous(), allValues.value.contiguous())
+        return (allKeys, allValues)
+    }
+
+    /// Forgets everything (a new sequence).
+    public func reset() { (keys, values) = (nil, nil) }
+}
+
+/// Multi-head attention with its projections: self or cross, optional grouped-query
+/// attention, rotary positions, causal and boolean masks, and a KV cache; the core is the
+/// engine's fused attention op.
+///
+/// Projections are either one fused `qkv` linear ([3D, D], q, k, v stacked: CLIP) or
+/// separate `q`, `k`, `v`; the output projection is named `outName` ("out", or "o" for Llama).
+public final class Attention: Module {
+    public let heads: Int, kvHeads: Int, headDim: Int
+    public let qkv: Linear?
+    public let q: Linear?, k: Linear?, v: Linear?
+    public let out: Linear
+    let outName: String
+
+    /// - Parameters:
+    ///   - contextDim: width of the tokens keys and values are computed from (cross-attention).
+    ///   - fusedQKV: one `qkv` projection instead of `q`, `k`, `v` (self-attention only).
+    public init(dim: Int, heads: Int, kvHeads: Int? = nil, contextDim: Int? = nil, bias: Bool = true,
+                fusedQKV: Bool = false, outName: String = "out", using rng: inout RandomGenerator) {
+        let kvHeads = kvHeads ?? heads
+        precondition(dim % heads == 0 && heads % kvHeads == 0,
+                     "attention: width \(dim) must split into \(heads) heads, a multiple of \(kvHeads) KV heads")
+        precondition(!fusedQKV || (contextDim == nil && kvHeads == heads), "attention: a fused qkv needs plain self-attention")
+        (self.heads, self.kvHeads, self.headDim, self.outName) = (heads, kvHeads, dim / heads, outName)
+        let kvWidth = kvHeads * (dim / heads), contextDim = contextDim ?? dim
+        if fusedQKV {
+            qkv = Linear(dim, 3 * dim, bias: bias, using: &rng)
+            (q, k, v) = (nil, nil, nil)
+        } else {
+            qkv = nil
+            q = Linear(dim, dim, bias: bias, using: &rng)
+            k = Linear(contextDim, kvWidth, bias: bias, using: &rng)
+            v = Linear(contextDim, kvWidth, bias: bias, using: &rng)
+        }
+        out = Linear(dim, dim, bias: bias, using: &rng)
+    }
+
+    public override var children: [(String, Module)] {
+        let input: [(String, Module)] = qkv.map { [("qkv", $0)] } ?? [("q", q!), ("k", k!), ("v", v!)]
+        return input + [(outName, out)]
+    }
+
+    /// Attends from `x` [B, Tq, D] to `context` [B, Tk, C] (cross) or to `x` itself.
+    /// - Parameters:
+    ///   - causal: position i sees keys up to i (offset by the cache length when decoding).
+    ///   - mask: uint8, nonzero = may attend, broadcastable to [B, heads, Tq, Tk].
+    ///   - ropeTheta: rotate queries and keys (self-attention) by their absolute positions.
+    ///   - cache: appends this call's keys and values and attends over all cached positions.
+    public func callAsFunction(_ x: Variable, context: Variable? = nil, causal: Bool = false, mask: Tensor? = nil,
+                               ropeTheta: Double? = nil, cache: KVCache? = nil) -> Variable {
+        let (b, tq) = (x.shape[0], x.shape[1])
+        var queries: Variable, keys: Variable, values: Variable   // [B, T, heads, headDim]
+        if let qkv {
+            let stacked = qkv(x).reshaped([b, tq, 3, heads, headDim])
+            (queries, keys, values) = (stacked.slice(axis: 2, 0..<1).squeezed(2), stacked.slice(axis: 2, 1..<2).squeezed(2),
+                                       stacked.slice(axis: 2, 2..<3).squeezed(2))
+        } else {
+            let source = context ?? x, tk = source.shape[1]
+            queries = q!(x).reshaped([b, tq, heads, headDim])
+            keys = k!(source).reshaped([b, tk, kvHeads, headDim])
+            values = v!(source).reshaped([b, tk, kvHeads, headDim])
+        }
+        if let ropeTheta {
+            let offset = cache?.length ?? 0
+            queries = queries.rope(theta: ropeTheta, positionOffset: offset, seqAxis: -3)
+            keys = keys.rope(theta: ropeTheta, positionOffset: offset, seqAxis: -3)
+        }
+        let headsFirst = [0, 2, 1, 3]
+        var (k, v) = (keys.permuted(headsFirst), values.permuted(headsFirst))
+        if let cache { (k, v) = cache.append(keys: k, values: v) }
+        let attended = queries.permuted(headsFirst).attention(keys: k, values: v, causal: causal, mask: mask)
+        return out(attended.permuted(headsFirst).reshaped([b, tq, heads * headDim]))
+    }
+}

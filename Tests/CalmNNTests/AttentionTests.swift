@@ -1,0 +1,44 @@
+import CalmAutograd
+import CalmTensor
+import XCTest
+@testable import CalmNN
+
+final class AttentionTests: XCTestCase {
+    /// Decoding with the KV cache, a few positions at a time, reproduces the causal
+    /// attention over the whole sequence (GQA and rotary positions included).
+    func testKVCacheMatchesFullCausalAttention() {
+        var rng = RandomGenerator(seed: 3)
+        let attention = Attention(dim: 16, heads: 4, kvHeads: 2, bias: false, outName: "o", using: &rng)
+        XCTAssertEqual(attention.parameters().map(\.name), ["q.weight", "k.weight", "v.weight", "o.weight"])
+        XCTAssertEqual(attention.k!.weight.shape, [8, 16])
+        let x = Variable(Tensor.normal([2, 6, 16], using: &rng))
+        let full = attention(x, causal: true, ropeTheta: 10_000).value
+        let cache = KVCache()
+        let pieces = [0..<3, 3..<4, 4..<6].map { range in
+            attention(x.slice(axis: 1, range), causal: true, ropeTheta: 10_000, cache: cache).value
+        }
+        XCTAssertEqual(cache.length, 6)
+        let incremental = Tensor.cat(pieces, axis: 1).toArray(Float.self), expected = full.toArray(Float.self)
+        for (a, b) in zip(incremental, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
+    /// The fused qkv layout equals separate projections cut from its rows (q, k, v stacked).
+    func testFusedQKVEqualsSeparateProjections() throws {
+        var rng = RandomGenerator(seed: 4)
+        let fused = Attention(dim: 8, heads: 2, fusedQKV: true, using: &rng)
+        let separate = Attention(dim: 8, heads: 2, using: &rng)
+        let w = fused.qkv!.weight.value, b = fused.qkv!.bias!.value
+        var tensors = [String: Tensor]()
+        for (i, name) in ["q", "k", "v"].enumerated() {
+            tensors["\(name).weight"] = w.slice(axis: 0, (8 * i)..<(8 * i + 8)).contiguous()
+            tensors["\(name).bias"] = b.slice(axis: 0, (8 * i)..<(8 * i + 8)).contiguous()
+        }
+        tensors["out.weight"] = fused.out.weight.value
+        tensors["out.bias"] = fused.out.bias!.value
+        try separate.load(tensors, source: "fused")
+        let x = Variable(Tensor.normal([2, 5, 8], using: &rng))
+        for (a, b) in zip(fused(x).value.toArray(Float.self), separate(x).value.toArray(Float.self)) {
+            XCTAssertEqual(a, b, accuracy: 1e-5)
+        }
+    }
+}
