@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
 
         // Training: recipes, stages, checkpoints, the training loop.
-        .target(name: "CalmTraining", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
+                                            .product(name: "Yams", package: "Yams")]),
 
         // Evaluation: scoring and commenting metrics.
         .target(name: "CalmEval"),
@@ -80,7 +81,8 @@ let package = Package(
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining"]),
+        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmEvalTests", dependencies: ["CalmEval"], resources: [.copy("Fixtures")]),

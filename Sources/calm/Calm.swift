@@ -16,6 +16,8 @@ struct Calm: ParsableCommand {
             Eval.self,
             Tokenize.self,
             Attributes.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
