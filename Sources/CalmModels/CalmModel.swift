@@ -11,12 +11,17 @@ public final class CalmModel: Module {
     public let llm: Llama
 
     /// A freshly initialized model (see `Initializer`); the same seed gives the same weights.
-    public init(_ config: CalmConfig, seed: UInt64 = 0) {
-        var rng = RandomGenerator(seed: seed)
+    public convenience init(_ config: CalmConfig, seed: UInt64 = 0) {
+        self.init(config, initializer: Initializer(seed: seed))
+    }
+
+    /// A model initialized by `initializer` (`.zeros` when its weights are loaded next).
+    public init(_ config: CalmConfig, initializer: Initializer) {
+        var initializer = initializer
         self.config = config
-        vision = VisionEncoder(config.vision, using: &rng)
-        mfam = MFAM(config, using: &rng)
-        llm = Llama(config.language, using: &rng)
+        vision = VisionEncoder(config.vision, using: &initializer)
+        mfam = MFAM(config, using: &initializer)
+        llm = Llama(config.language, using: &initializer)
     }
 
     public override var children: [(String, Module)] { [("vision", vision), ("mfam", mfam), ("llm", llm)] }

@@ -8,11 +8,11 @@ public final class LlamaLayer: Module {
     public let attnNorm: RMSNorm, attn: Attention, mlpNorm: RMSNorm, mlp: SwiGLU
     let ropeTheta: Double
 
-    public init(_ config: LanguageConfig, using rng: inout RandomGenerator) {
+    public init(_ config: LanguageConfig, using initializer: inout Initializer) {
         attnNorm = RMSNorm(config.width, eps: config.normEps)
-        attn = Attention(dim: config.width, heads: config.heads, kvHeads: config.kvHeads, bias: false, outName: "o", using: &rng)
+        attn = Attention(dim: config.width, heads: config.heads, kvHeads: config.kvHeads, bias: false, outName: "o", using: &initializer)
         mlpNorm = RMSNorm(config.width, eps: config.normEps)
-        mlp = SwiGLU(config.width, hidden: config.mlpHidden, using: &rng)
+        mlp = SwiGLU(config.width, hidden: config.mlpHidden, using: &initializer)
         ropeTheta = config.ropeTheta
     }
 
@@ -36,12 +36,12 @@ public final class Llama: Module {
     /// The output head; nil when tied to `embed`.
     public let lmHead: Linear?
 
-    public init(_ config: LanguageConfig, using rng: inout RandomGenerator) {
+    public init(_ config: LanguageConfig, using initializer: inout Initializer) {
         self.config = config
-        embed = Embedding(config.vocabularySize, config.width, using: &rng)
-        layers = (0..<config.depth).map { _ in LlamaLayer(config, using: &rng) }
+        embed = Embedding(config.vocabularySize, config.width, using: &initializer)
+        layers = (0..<config.depth).map { _ in LlamaLayer(config, using: &initializer) }
         norm = RMSNorm(config.width, eps: config.normEps)
-        lmHead = config.tiedEmbeddings ? nil : Linear(config.width, config.vocabularySize, bias: false, using: &rng)
+        lmHead = config.tiedEmbeddings ? nil : Linear(config.width, config.vocabularySize, bias: false, using: &initializer)
     }
 
     public override var children: [(String, Module)] {

@@ -9,13 +9,13 @@ public final class QFormerLayer: Module {
     public let crossNorm: LayerNorm, crossAttn: Attention
     public let mlpNorm: LayerNorm, mlp: MLP
 
-    public init(dim: Int, heads: Int, mlpHidden: Int, eps: Double, using rng: inout RandomGenerator) {
+    public init(dim: Int, heads: Int, mlpHidden: Int, eps: Double, using initializer: inout Initializer) {
         selfNorm = LayerNorm(dim, eps: eps)
-        selfAttn = Attention(dim: dim, heads: heads, using: &rng)
+        selfAttn = Attention(dim: dim, heads: heads, using: &initializer)
         crossNorm = LayerNorm(dim, eps: eps)
-        crossAttn = Attention(dim: dim, heads: heads, using: &rng)
+        crossAttn = Attention(dim: dim, heads: heads, using: &initializer)
         mlpNorm = LayerNorm(dim, eps: eps)
-        mlp = MLP(dim, hidden: mlpHidden, activation: .gelu, using: &rng)
+        mlp = MLP(dim, hidden: mlpHidden, activation: .gelu, using: &initializer)
     }
 
     public override var children: [(String, Module)] {
@@ -38,12 +38,12 @@ public final class QFormer: Module {
     public let layers: [QFormerLayer]
     public let proj: Linear
 
-    public init(visionWidth: Int, languageWidth: Int, config: MFAMConfig, eps: Double, using rng: inout RandomGenerator) {
-        queries = Initializer.normal([config.queries, visionWidth], name: "queries", using: &rng)
+    public init(visionWidth: Int, languageWidth: Int, config: MFAMConfig, eps: Double, using initializer: inout Initializer) {
+        queries = initializer.normal([config.queries, visionWidth], name: "queries")
         layers = (0..<config.layers).map { _ in
-            QFormerLayer(dim: visionWidth, heads: config.heads, mlpHidden: config.mlpRatio * visionWidth, eps: eps, using: &rng)
+            QFormerLayer(dim: visionWidth, heads: config.heads, mlpHidden: config.mlpRatio * visionWidth, eps: eps, using: &initializer)
         }
-        proj = Linear(visionWidth, languageWidth, using: &rng)
+        proj = Linear(visionWidth, languageWidth, using: &initializer)
     }
 
     public override var localParameters: [(String, Variable)] { [("queries", queries)] }
@@ -67,8 +67,8 @@ public final class ThematicProjector: Module {
     /// [g², patches] adaptive average pooling weights (PyTorch's adaptive_avg_pool2d windows).
     let pooling: Tensor
 
-    public init(visionWidth: Int, languageWidth: Int, patchGrid: Int, grid: Int, using rng: inout RandomGenerator) {
-        mlp = MLP(visionWidth, hidden: languageWidth, out: languageWidth, activation: .gelu, using: &rng)
+    public init(visionWidth: Int, languageWidth: Int, patchGrid: Int, grid: Int, using initializer: inout Initializer) {
+        mlp = MLP(visionWidth, hidden: languageWidth, out: languageWidth, activation: .gelu, using: &initializer)
         pooling = adaptivePooling(from: patchGrid, to: grid)
     }
 
@@ -102,13 +102,13 @@ public final class MFAM: Module {
     public let low: QFormer, middle: QFormer, high: QFormer
     public let thematic: ThematicProjector
 
-    public init(_ config: CalmConfig, using rng: inout RandomGenerator) {
+    public init(_ config: CalmConfig, using initializer: inout Initializer) {
         let (dv, dl, eps) = (config.vision.width, config.language.width, config.vision.normEps)
-        low = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
-        middle = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
-        high = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &rng)
+        low = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
+        middle = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
+        high = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
         thematic = ThematicProjector(visionWidth: dv, languageWidth: dl, patchGrid: config.vision.grid,
-                                     grid: config.mfam.thematicGrid, using: &rng)
+                                     grid: config.mfam.thematicGrid, using: &initializer)
     }
 
     public override var children: [(String, Module)] {

@@ -12,16 +12,16 @@ public final class VisionEncoder: Module {
     public let blocks: [TransformerBlock]
     public let postNorm: LayerNorm?
 
-    public init(_ config: VisionConfig, using rng: inout RandomGenerator) {
+    public init(_ config: VisionConfig, using initializer: inout Initializer) {
         self.config = config
         let d = config.width
-        patchEmbed = PatchEmbedding(dim: d, patch: config.patchSize, using: &rng)
-        classToken = Initializer.normal([d], name: "class_token", using: &rng)
-        positions = Initializer.normal([1 + config.patches, d], name: "positions", using: &rng)
+        patchEmbed = PatchEmbedding(dim: d, patch: config.patchSize, using: &initializer)
+        classToken = initializer.normal([d], name: "class_token")
+        positions = initializer.normal([1 + config.patches, d], name: "positions")
         preNorm = LayerNorm(d, eps: config.normEps)
         blocks = (0..<config.depth).map { _ in
             TransformerBlock(dim: d, heads: config.heads, mlpHidden: config.mlpHidden, activation: .quickGelu,
-                             eps: config.normEps, using: &rng)
+                             eps: config.normEps, using: &initializer)
         }
         postNorm = config.postNorm ? LayerNorm(d, eps: config.normEps) : nil
     }

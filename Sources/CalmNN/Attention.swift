@@ -41,7 +41,7 @@ public final class Attention: Module {
     ///   - contextDim: width of the tokens keys and values are computed from (cross-attention).
     ///   - fusedQKV: one `qkv` projection instead of `q`, `k`, `v` (self-attention only).
     public init(dim: Int, heads: Int, kvHeads: Int? = nil, contextDim: Int? = nil, bias: Bool = true,
-                fusedQKV: Bool = false, outName: String = "out", using rng: inout RandomGenerator) {
+                fusedQKV: Bool = false, outName: String = "out", using initializer: inout Initializer) {
         let kvHeads = kvHeads ?? heads
         precondition(dim % heads == 0 && heads % kvHeads == 0,
                      "attention: width \(dim) must split into \(heads) heads, a multiple of \(kvHeads) KV heads")
@@ -49,15 +49,15 @@ public final class Attention: Module {
         (self.heads, self.kvHeads, self.headDim, self.outName) = (heads, kvHeads, dim / heads, outName)
         let kvWidth = kvHeads * (dim / heads), contextDim = contextDim ?? dim
         if fusedQKV {
-            qkv = Linear(dim, 3 * dim, bias: bias, using: &rng)
+            qkv = Linear(dim, 3 * dim, bias: bias, using: &initializer)
             (q, k, v) = (nil, nil, nil)
         } else {
             qkv = nil
-            q = Linear(dim, dim, bias: bias, using: &rng)
-            k = Linear(contextDim, kvWidth, bias: bias, using: &rng)
-            v = Linear(contextDim, kvWidth, bias: bias, using: &rng)
+            q = Linear(dim, dim, bias: bias, using: &initializer)
+            k = Linear(contextDim, kvWidth, bias: bias, using: &initializer)
+            v = Linear(contextDim, kvWidth, bias: bias, using: &initializer)
         }
-        out = Linear(dim, dim, bias: bias, using: &rng)
+        out = Linear(dim, dim, bias: bias, using: &initializer)
     }
 
     public override var children: [(String, Module)] {

@@ -5,8 +5,8 @@ import CalmTensor
 public final class Embedding: Module {
     public let weight: Variable
 
-    public init(_ count: Int, _ dim: Int, using rng: inout RandomGenerator) {
-        weight = Initializer.normal([count, dim], name: "weight", using: &rng)
+    public init(_ count: Int, _ dim: Int, using initializer: inout Initializer) {
+        weight = initializer.normal([count, dim], name: "weight")
     }
 
     public override var localParameters: [(String, Variable)] { [("weight", weight)] }

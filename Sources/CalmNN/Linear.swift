@@ -6,8 +6,8 @@ public final class Linear: Module {
     public let weight: Variable
     public let bias: Variable?
 
-    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, using rng: inout RandomGenerator) {
-        weight = Initializer.normal([outFeatures, inFeatures], name: "weight", using: &rng)
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, using initializer: inout Initializer) {
+        weight = initializer.normal([outFeatures, inFeatures], name: "weight")
         self.bias = bias ? Initializer.constant([outFeatures], 0, name: "bias") : nil
     }
 

@@ -25,9 +25,9 @@ public final class MLP: Module {
     public let fc1: Linear, fc2: Linear
     public let activation: Activation
 
-    public init(_ dim: Int, hidden: Int, out: Int? = nil, activation: Activation, using rng: inout RandomGenerator) {
-        fc1 = Linear(dim, hidden, using: &rng)
-        fc2 = Linear(hidden, out ?? dim, using: &rng)
+    public init(_ dim: Int, hidden: Int, out: Int? = nil, activation: Activation, using initializer: inout Initializer) {
+        fc1 = Linear(dim, hidden, using: &initializer)
+        fc2 = Linear(hidden, out ?? dim, using: &initializer)
         self.activation = activation
     }
 
@@ -40,10 +40,10 @@ public final class MLP: Module {
 public final class SwiGLU: Module {
     public let gate: Linear, up: Linear, down: Linear
 
-    public init(_ dim: Int, hidden: Int, using rng: inout RandomGenerator) {
-        gate = Linear(dim, hidden, bias: false, using: &rng)
-        up = Linear(dim, hidden, bias: false, using: &rng)
-        down = Linear(hidden, dim, bias: false, using: &rng)
+    public init(_ dim: Int, hidden: Int, using initializer: inout Initializer) {
+        gate = Linear(dim, hidden, bias: false, using: &initializer)
+        up = Linear(dim, hidden, bias: false, using: &initializer)
+        down = Linear(hidden, dim, bias: false, using: &initializer)
     }
 
     public override var children: [(String, Module)] { [("gate", gate), ("up", up), ("down", down)] }

@@ -84,19 +84,34 @@ func globMatches(_ pattern: String, _ name: String) -> Bool {
 }
 
 /// The initialization scheme shared by every layer (GPT-2 / CLIP style, and what the
-/// PyTorch peer uses): weights, embeddings and learned tokens normal(0, 0.02); biases 0;
-/// norm weights 1 and norm biases 0.
-public enum Initializer {
+/// PyTorch peer uses): weights, embeddings and learned tokens normal(0, 0.02) from a seeded
+/// generator; biases 0; norm weights 1 and norm biases 0. `Initializer.zeros` skips the random
+/// draws (all zeros) for models whose weights are loaded next, or only counted.
+public struct Initializer {
     /// Standard deviation of the normal initialization.
     public static let std = 0.02
+    /// The generator of the normal draws; nil draws nothing.
+    public var generator: RandomGenerator?
+
+    /// Seeded random initialization.
+    public init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
+
+    private init() { generator = nil }
+
+    /// Zeros instead of random draws: fast, for weights that are loaded or counted.
+    public static var zeros: Initializer { Initializer() }
 
     /// A trainable parameter drawn from normal(0, `std`).
-    public static func normal(_ shape: [Int], name: String, using rng: inout RandomGenerator) -> Variable {
-        .parameter(Tensor.normal(shape, std: std, using: &rng), name: name)
+    public mutating func normal(_ shape: [Int], name: String) -> Variable {
+        guard generator != nil else { return .parameter(Tensor.zeros(shape), name: name) }
+        return .parameter(Tensor.normal(shape, std: Self.std, using: &generator!), name: name)
     }
 
     /// A trainable parameter filled with `value`.
     public static func constant(_ shape: [Int], _ value: Double, name: String) -> Variable {
         .parameter(Tensor.full(shape, value), name: name)
     }
+
+    /// A seed for a sub-generator (dropout masks).
+    public mutating func nextSeed() -> UInt64 { generator?.next() ?? 0 }
 }

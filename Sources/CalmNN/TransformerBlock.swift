@@ -8,12 +8,12 @@ public final class TransformerBlock: Module {
     public let dropout: Dropout
 
     public init(dim: Int, heads: Int, mlpHidden: Int, activation: Activation = .quickGelu, eps: Double = 1e-5,
-                dropout: Double = 0, using rng: inout RandomGenerator) {
+                dropout: Double = 0, using initializer: inout Initializer) {
         norm1 = LayerNorm(dim, eps: eps)
-        attn = Attention(dim: dim, heads: heads, fusedQKV: true, using: &rng)
+        attn = Attention(dim: dim, heads: heads, fusedQKV: true, using: &initializer)
         norm2 = LayerNorm(dim, eps: eps)
-        mlp = MLP(dim, hidden: mlpHidden, activation: activation, using: &rng)
-        self.dropout = Dropout(dropout, seed: rng.next())
+        mlp = MLP(dim, hidden: mlpHidden, activation: activation, using: &initializer)
+        self.dropout = Dropout(dropout, seed: initializer.nextSeed())
     }
 
     public override var children: [(String, Module)] {

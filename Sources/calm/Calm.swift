@@ -18,6 +18,7 @@ struct Calm: ParsableCommand {
             Attributes.self,
             Train.self,
             Plot.self,
+            Model.self,
         ]
     )
 }

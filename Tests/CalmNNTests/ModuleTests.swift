@@ -6,8 +6,8 @@ import XCTest
 
 final class ModuleTests: XCTestCase {
     private func block() -> TransformerBlock {
-        var rng = RandomGenerator(seed: 7)
-        return TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, using: &rng)
+        var initializer = Initializer(seed: 7), rng = RandomGenerator(seed: 7)
+        return TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, using: &initializer)
     }
 
     func testParameterNamesAreHierarchicalAndOrdered() {
@@ -41,8 +41,8 @@ final class ModuleTests: XCTestCase {
     }
 
     func testTrainAndEvalReachDropout() {
-        var rng = RandomGenerator(seed: 1)
-        let b = TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, dropout: 0.5, using: &rng)
+        var initializer = Initializer(seed: 1), rng = RandomGenerator(seed: 1)
+        let b = TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, dropout: 0.5, using: &initializer)
         let x = Variable(Tensor.normal([1, 4, 8], using: &rng))
         b.eval()
         XCTAssertFalse(b.dropout.isTraining)
@@ -61,8 +61,8 @@ final class ModuleTests: XCTestCase {
         let file = try HDF5File.open(path)
         XCTAssertEqual(try file.datasetInfo("/attn/qkv/weight").shape, [24, 8])
         try file.close()
-        var rng = RandomGenerator(seed: 99)
-        let loaded = TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, using: &rng)
+        var initializer = Initializer(seed: 99), rng = RandomGenerator(seed: 99)
+        let loaded = TransformerBlock(dim: 8, heads: 2, mlpHidden: 16, using: &initializer)
         try loaded.loadWeights(from: path)
         for (name, value) in saved.stateDict() {
             XCTAssertEqual(loaded.stateDict()[name]!.toArray(Float.self), value.toArray(Float.self), name)
