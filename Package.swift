@@ -49,6 +49,7 @@ let package = Package(
 
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
+                                            "CalmText", "CalmNN", "CalmModels", "CalmSelfSupervision",
                                             .product(name: "Yams", package: "Yams")]),
 
         // Evaluation: scoring and commenting metrics.
@@ -81,7 +82,8 @@ let package = Package(
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage"],
+        .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage",
+                                                         "CalmText", "CalmModels", "CalmSelfSupervision"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),

@@ -16,6 +16,7 @@ struct Calm: ParsableCommand {
             Eval.self,
             Tokenize.self,
             Attributes.self,
+            TokenizerCommand.self,
             Train.self,
             Plot.self,
             Model.self,
