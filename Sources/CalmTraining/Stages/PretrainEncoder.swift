@@ -34,10 +34,15 @@ public struct PretrainEncoder: Sendable {
     /// A training sequence: question and answer, loss on the answer and its end of turn, cut to
     /// `options.textTokens` (the answer's end goes first; the `<image>` placeholders come early).
     public func trainingSample(_ sample: PretrainSample) throws -> MultimodalSample {
-        let encoded = try template.encode([Turn(.user, sample.question), Turn(.assistant, sample.answer)], with: tokenizer)
+        try sequence(question: sample.question, answer: sample.answer, scale: sample.scale)
+    }
+
+    /// The sequence of one question and answer about `scale`, as `trainingSample` makes it.
+    public func sequence(question: String, answer: String, scale: Scale) throws -> MultimodalSample {
+        let encoded = try template.encode([Turn(.user, question), Turn(.assistant, answer)], with: tokenizer)
         let kept = min(encoded.ids.count, options.textTokens)
         return MultimodalSample(ids: Array(encoded.ids.prefix(kept)), lossMask: Array(encoded.lossMask.prefix(kept)),
-                                visibleGroups: visibleGroups(sample.scale))
+                                visibleGroups: visibleGroups(scale))
     }
 
     /// A prompt for generation: the question and an open assistant turn.

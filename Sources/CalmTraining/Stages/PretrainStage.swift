@@ -34,19 +34,13 @@ public final class PretrainStage: TrainingStage {
         guard let tokenizerPath = recipe.model.tokenizer else {
             throw TrainingError("\(recipe.file): model.tokenizer is required (e.g. Datasets/tokenizers/calm-tiny.json)")
         }
-        let config = try CalmConfig.load(recipe.model.config)
-        let tokenizer = try Tokenizer.load(path: tokenizerPath)
-        guard tokenizer.vocabularySize <= config.language.vocabularySize else {
-            throw TrainingError("\(tokenizerPath): \(tokenizer.vocabularySize) tokens do not fit the model's vocabulary of \(config.language.vocabularySize)")
-        }
-        model = CalmModel(config, seed: UInt64(bitPattern: Int64(recipe.train.seed)))
+        (model, encoder) = try Self.build(recipe, tokenizer: try Tokenizer.load(path: tokenizerPath), source: tokenizerPath)
         if let languageWeights = recipe.model.languageWeights {
             let report = try loadWeights(from: languageWeights, into: model.parameters().filter { $0.name.hasPrefix("llm.") })
             guard report.initialized.isEmpty else {
                 throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
             }
         }
-        encoder = try PretrainEncoder(tokenizer: tokenizer, options: recipe.pretrain, imageSide: config.vision.imageSize)
         generator = PretrainSampleGenerator(attributesPerAnswer: recipe.pretrain.attributesPerAnswer)
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
@@ -82,6 +76,18 @@ public final class PretrainStage: TrainingStage {
             throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
         }
         reader = try Self.makeReader(shards, options, position, generator, encoder)
+    }
+
+    /// The recipe's model (fresh weights from `train.seed`) and its encoder; calm's special tokens
+    /// are added to a tokenizer that lacks them (an imported one).
+    static func build(_ recipe: Recipe, tokenizer: Tokenizer, source: String) throws -> (CalmModel, PretrainEncoder) {
+        let config = try CalmConfig.load(recipe.model.config)
+        let tokenizer = tokenizer.id(of: CalmTokens.image) == nil ? tokenizer.addingCalmTokens() : tokenizer
+        guard tokenizer.vocabularySize <= config.language.vocabularySize else {
+            throw TrainingError("\(source): \(tokenizer.vocabularySize) tokens do not fit the model's vocabulary of \(config.language.vocabularySize)")
+        }
+        let encoder = try PretrainEncoder(tokenizer: tokenizer, options: recipe.pretrain, imageSide: config.vision.imageSize)
+        return (CalmModel(config, seed: UInt64(bitPattern: Int64(recipe.train.seed))), encoder)
     }
 
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<PretrainExample>.Options, _ position: ShardReaderPosition?,
