@@ -95,19 +95,23 @@ public struct PretrainEvaluation {
             let sentence = SentenceRenderer.templateSentences(attribute, level: level)[0].replacingOccurrences(of: "{which}", with: probe.edited)
             return try encoder.sequence(question: probe.question, answer: sentence, scale: probe.scale)
         }
-        let images = pixels(Array(repeating: probe.images, count: levels.count).flatMap { $0 })
-        let batch = try MultimodalBatch(samples: samples, images: images, tokenIds: encoder.tokenIds, config: model.config,
+        let scores = try logProbabilities(samples, images: Array(repeating: probe.images, count: levels.count).flatMap { $0 })
+        return levels[scores.indices.max { scores[$0] < scores[$1] }!]
+    }
+
+    /// The total log-probability of each sample's trained (answer) tokens; `images` in placeholder order.
+    func logProbabilities(_ samples: [MultimodalSample], images: [RGBImage]) throws -> [Double] {
+        let batch = try MultimodalBatch(samples: samples, images: pixels(images), tokenIds: encoder.tokenIds, config: model.config,
                                         padId: encoder.endOfTurnId)
         let logProbabilities = noGrad { model.logits(batch).logSoftmax() }.value.to(.float32).toArray(Float.self)
         let labels = batch.labels.toArray(Int64.self)
         let (t, v) = (batch.length, model.config.language.vocabularySize)
-        let scores = (0..<levels.count).map { b in
+        return samples.indices.map { b in
             (0..<t).reduce(0.0) { sum, i in
                 let label = labels[b * t + i]
                 return label < 0 ? sum : sum + Double(logProbabilities[(b * t + i) * v + Int(label)])
             }
         }
-        return levels[scores.indices.max { scores[$0] < scores[$1] }!]
     }
 
     /// The vision encoder's input for images, stacked [N, 3, S, S].
