@@ -49,12 +49,17 @@ public final class PretrainStage: TrainingStage {
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
+        let examples = try nextExamples()
+        let answerTokens = examples.reduce(0) { $0 + $1.sample.lossMask.filter { $0 }.count }
+        return MicroBatch(loss: model.loss(try makeBatch(examples)), tokens: answerTokens, images: examples.reduce(0) { $0 + $1.pixels.count })
+    }
+
+    /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
+    public func nextExamples() throws -> [PretrainExample] {
         let waitStart = Date()
         guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
         dataWaitSeconds += Date().timeIntervalSince(waitStart)
-        let batch = try makeBatch(examples)
-        let answerTokens = examples.reduce(0) { $0 + $1.sample.lossMask.filter { $0 }.count }
-        return MicroBatch(loss: model.loss(batch), tokens: answerTokens, images: examples.reduce(0) { $0 + $1.pixels.count })
+        return examples
     }
 
     /// The model batch of some examples: padded sequences, stacked images, routing masks.
