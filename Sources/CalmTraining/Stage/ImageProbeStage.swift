@@ -53,16 +53,10 @@ public final class ImageProbeStage: TrainingStage {
         return MicroBatch(loss: (prediction - targets).pow(2).mean(), images: examples.count)
     }
 
-    public var dataPosition: String {
-        String(decoding: try! JSONEncoder().encode(reader.position), as: UTF8.self)
-    }
+    public var dataPosition: String { reader.position.text }
 
     public func restore(dataPosition: String) throws {
-        let position: ShardReaderPosition
-        do { position = try JSONDecoder().decode(ShardReaderPosition.self, from: Data(dataPosition.utf8)) } catch {
-            throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
-        }
-        reader = try Self.makeReader(shards, options, position)
+        reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition))
     }
 
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options,

@@ -71,16 +71,10 @@ public final class PretrainStage: TrainingStage {
                                    tokenIds: encoder.tokenIds, config: model.config, padId: encoder.endOfTurnId)
     }
 
-    public var dataPosition: String {
-        String(decoding: try! JSONEncoder().encode(reader.position), as: UTF8.self)
-    }
+    public var dataPosition: String { reader.position.text }
 
     public func restore(dataPosition: String) throws {
-        let position: ShardReaderPosition
-        do { position = try JSONDecoder().decode(ShardReaderPosition.self, from: Data(dataPosition.utf8)) } catch {
-            throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
-        }
-        reader = try Self.makeReader(shards, options, position, generator, encoder)
+        reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition), generator, encoder)
     }
 
     /// The recipe's model (fresh weights from `train.seed`) and its encoder; calm's special tokens
