@@ -4,7 +4,7 @@ import CalmTraining
 import Foundation
 
 /// Whether the data side keeps up with pretraining: the calm-tiny step (forward and backward,
-/// batch 8, one BLAS thread as in the recorded runs is up to the caller) on the same `steps`
+/// batch 8) on the same `steps`
 /// batches twice: read live from the reader (2 worker threads decode, measure pseudo-labels,
 /// render and tokenize text while the model computes), and replayed from memory after a
 /// reader with the same seed made them. The live time includes any wait for data (reported
