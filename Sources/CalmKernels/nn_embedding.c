@@ -15,7 +15,7 @@
         return -1;                                                                                 \
     }                                                                                              \
                                                                                                    \
-    NN_CLONES ptrdiff_t NN_FN(calm_nn_embedding_backward_##IDS)(                                   \
+    CALM_CLONES ptrdiff_t NN_FN(calm_nn_embedding_backward_##IDS)(                                   \
         const ID *ids, size_t n, const NN_T *dy, size_t vocab, size_t dim, NN_T *dtable) {         \
         for (size_t i = 0; i < n; i++)                                                             \
             if (ids[i] < 0 || (uint64_t)ids[i] >= vocab) return (ptrdiff_t)i;                      \

@@ -5,12 +5,12 @@
 #include "nn_template.h"
 #else
 
-NN_CLONES void NN_FN(calm_nn_dropout)(const NN_T *x, const uint8_t *keep, NN_T *y, size_t n, double p) {
+CALM_CLONES void NN_FN(calm_nn_dropout)(const NN_T *x, const uint8_t *keep, NN_T *y, size_t n, double p) {
     NN_T scale = p < 1 ? (NN_T)(1 / (1 - p)) : 0;
     for (size_t i = 0; i < n; i++) y[i] = keep[i] ? x[i] * scale : 0;
 }
 
-NN_CLONES void NN_FN(calm_nn_masked_fill)(const NN_T *x, const uint8_t *mask, NN_T *y, size_t n,
+CALM_CLONES void NN_FN(calm_nn_masked_fill)(const NN_T *x, const uint8_t *mask, NN_T *y, size_t n,
                                           double value) {
     for (size_t i = 0; i < n; i++) y[i] = mask[i] ? (NN_T)value : x[i];
 }

@@ -5,7 +5,7 @@
 #include "nn_template.h"
 #else
 
-NN_CLONES void NN_FN(calm_nn_layer_norm_forward)(const NN_T *x, const NN_T *weight, const NN_T *bias,
+CALM_CLONES void NN_FN(calm_nn_layer_norm_forward)(const NN_T *x, const NN_T *weight, const NN_T *bias,
                                                  NN_T *y, NN_T *mean, NN_T *rstd, size_t rows,
                                                  size_t cols, double eps) {
     for (size_t r = 0; r < rows; r++) {
@@ -29,7 +29,7 @@ NN_CLONES void NN_FN(calm_nn_layer_norm_forward)(const NN_T *x, const NN_T *weig
 
 // With xhat = (x - mean) * rstd and g = dy * weight:
 // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dweight = sum dy * xhat, dbias = sum dy.
-NN_CLONES void NN_FN(calm_nn_layer_norm_backward)(const NN_T *dy, const NN_T *x, const NN_T *weight,
+CALM_CLONES void NN_FN(calm_nn_layer_norm_backward)(const NN_T *dy, const NN_T *x, const NN_T *weight,
                                                   const NN_T *mean, const NN_T *rstd, NN_T *dx,
                                                   NN_T *dweight, NN_T *dbias, size_t rows,
                                                   size_t cols) {
@@ -56,7 +56,7 @@ NN_CLONES void NN_FN(calm_nn_layer_norm_backward)(const NN_T *dy, const NN_T *x,
     }
 }
 
-NN_CLONES void NN_FN(calm_nn_rms_norm_forward)(const NN_T *x, const NN_T *weight, NN_T *y, NN_T *rstd,
+CALM_CLONES void NN_FN(calm_nn_rms_norm_forward)(const NN_T *x, const NN_T *weight, NN_T *y, NN_T *rstd,
                                                size_t rows, size_t cols, double eps) {
     for (size_t r = 0; r < rows; r++) {
         const NN_T *xr = x + r * cols;
@@ -70,7 +70,7 @@ NN_CLONES void NN_FN(calm_nn_rms_norm_forward)(const NN_T *x, const NN_T *weight
 }
 
 // With xhat = x * rstd and g = dy * weight: dx = rstd * (g - xhat * mean(g * xhat)).
-NN_CLONES void NN_FN(calm_nn_rms_norm_backward)(const NN_T *dy, const NN_T *x, const NN_T *weight,
+CALM_CLONES void NN_FN(calm_nn_rms_norm_backward)(const NN_T *dy, const NN_T *x, const NN_T *weight,
                                                 const NN_T *rstd, NN_T *dx, NN_T *dweight,
                                                 size_t rows, size_t cols) {
     if (dweight) memset(dweight, 0, cols * sizeof(NN_T));

@@ -36,7 +36,7 @@ void NN_FN(calm_nn_patchify_backward)(const NN_T *dpatches, NN_T *dimage, size_t
     NN_FN(nn_patch_copy)(dimage, (NN_T *)dpatches, batch, channels, height, width, patch, 0);
 }
 
-NN_CLONES void NN_FN(calm_nn_token_avg_pool_forward)(const NN_T *x, NN_T *y, size_t batch,
+CALM_CLONES void NN_FN(calm_nn_token_avg_pool_forward)(const NN_T *x, NN_T *y, size_t batch,
                                                      size_t grid_h, size_t grid_w, size_t channels,
                                                      size_t kernel) {
     size_t oh = grid_h / kernel, ow = grid_w / kernel;
@@ -56,7 +56,7 @@ NN_CLONES void NN_FN(calm_nn_token_avg_pool_forward)(const NN_T *x, NN_T *y, siz
             }
 }
 
-NN_CLONES void NN_FN(calm_nn_token_avg_pool_backward)(const NN_T *dy, NN_T *dx, size_t batch,
+CALM_CLONES void NN_FN(calm_nn_token_avg_pool_backward)(const NN_T *dy, NN_T *dx, size_t batch,
                                                       size_t grid_h, size_t grid_w, size_t channels,
                                                       size_t kernel) {
     size_t oh = grid_h / kernel, ow = grid_w / kernel;

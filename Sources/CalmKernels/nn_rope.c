@@ -8,7 +8,7 @@
 #else
 
 // Rotates every head_dim vector of x [outer, seq, inner, head_dim] by sign * angle.
-NN_CLONES static void NN_FN(nn_rope_rotate)(const NN_T *x, NN_T *y, size_t outer, size_t seq,
+CALM_CLONES static void NN_FN(nn_rope_rotate)(const NN_T *x, NN_T *y, size_t outer, size_t seq,
                                             size_t inner, size_t head_dim, double theta,
                                             size_t position_offset, NN_T sign) {
     size_t half = head_dim / 2;

@@ -21,7 +21,7 @@ static inline NN_T NN_FN(nn_row_logsumexp)(const NN_T *x, size_t n) {
     return m + log(s);
 }
 
-NN_CLONES void NN_FN(calm_nn_softmax_forward)(const NN_T *x, NN_T *y, size_t rows, size_t cols) {
+CALM_CLONES void NN_FN(calm_nn_softmax_forward)(const NN_T *x, NN_T *y, size_t rows, size_t cols) {
     for (size_t r = 0; r < rows; r++) {
         const NN_T *xr = x + r * cols;
         NN_T *yr = y + r * cols;
@@ -38,7 +38,7 @@ NN_CLONES void NN_FN(calm_nn_softmax_forward)(const NN_T *x, NN_T *y, size_t row
 }
 
 // dx = y * (dy - <dy, y>)
-NN_CLONES void NN_FN(calm_nn_softmax_backward)(const NN_T *y, const NN_T *dy, NN_T *dx, size_t rows,
+CALM_CLONES void NN_FN(calm_nn_softmax_backward)(const NN_T *y, const NN_T *dy, NN_T *dx, size_t rows,
                                                size_t cols) {
     for (size_t r = 0; r < rows; r++) {
         const NN_T *yr = y + r * cols, *dyr = dy + r * cols;
@@ -48,7 +48,7 @@ NN_CLONES void NN_FN(calm_nn_softmax_backward)(const NN_T *y, const NN_T *dy, NN
     }
 }
 
-NN_CLONES void NN_FN(calm_nn_log_softmax_forward)(const NN_T *x, NN_T *y, size_t rows, size_t cols) {
+CALM_CLONES void NN_FN(calm_nn_log_softmax_forward)(const NN_T *x, NN_T *y, size_t rows, size_t cols) {
     for (size_t r = 0; r < rows; r++) {
         NN_T lse = NN_FN(nn_row_logsumexp)(x + r * cols, cols);
         for (size_t j = 0; j < cols; j++) y[r * cols + j] = x[r * cols + j] - lse;
@@ -56,7 +56,7 @@ NN_CLONES void NN_FN(calm_nn_log_softmax_forward)(const NN_T *x, NN_T *y, size_t
 }
 
 // dx = dy - softmax * sum(dy), with softmax = exp(y).
-NN_CLONES void NN_FN(calm_nn_log_softmax_backward)(const NN_T *y, const NN_T *dy, NN_T *dx,
+CALM_CLONES void NN_FN(calm_nn_log_softmax_backward)(const NN_T *y, const NN_T *dy, NN_T *dx,
                                                    size_t rows, size_t cols) {
     for (size_t r = 0; r < rows; r++) {
         const NN_T *yr = y + r * cols, *dyr = dy + r * cols;
@@ -68,7 +68,7 @@ NN_CLONES void NN_FN(calm_nn_log_softmax_backward)(const NN_T *y, const NN_T *dy
 
 // Cross-entropy for one integer type of targets (int32 / int64).
 #define NN_CROSS_ENTROPY(ID, IDS)                                                                  \
-    NN_CLONES ptrdiff_t NN_FN(calm_nn_cross_entropy_forward_##IDS)(                                \
+    CALM_CLONES ptrdiff_t NN_FN(calm_nn_cross_entropy_forward_##IDS)(                                \
         const NN_T *logits, const ID *targets, size_t rows, size_t classes, int64_t ignore_index,  \
         NN_T *loss, NN_T *lse, size_t *count) {                                                    \
         for (size_t r = 0; r < rows; r++)                                                          \
@@ -88,7 +88,7 @@ NN_CLONES void NN_FN(calm_nn_log_softmax_backward)(const NN_T *y, const NN_T *dy
         return -1;                                                                                 \
     }                                                                                              \
                                                                                                    \
-    NN_CLONES void NN_FN(calm_nn_cross_entropy_backward_##IDS)(                                    \
+    CALM_CLONES void NN_FN(calm_nn_cross_entropy_backward_##IDS)(                                    \
         const NN_T *logits, const ID *targets, const NN_T *lse, size_t rows, size_t classes,       \
         int64_t ignore_index, size_t count, double dloss, NN_T *dlogits) {                         \
         NN_T scale = count ? (NN_T)(dloss / (double)count) : 0;                                    \

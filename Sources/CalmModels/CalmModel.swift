@@ -48,8 +48,13 @@ public final class CalmModel: Module {
         llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask))
     }
 
-    /// Mean next-token cross-entropy over the answer tokens.
+    /// Mean next-token cross-entropy over the answer tokens. Only the positions with a label
+    /// go through the output head (a quarter of them at the reference shapes).
     public func loss(_ batch: MultimodalBatch) -> Variable {
-        logits(batch).crossEntropy(targets: batch.labels, ignoreIndex: -100)
+        let hidden = llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask)
+        let labels = batch.labels.toArray(Int64.self), rows = labels.indices.filter { labels[$0] != -100 }
+        guard !rows.isEmpty else { return llm.logits(hidden).crossEntropy(targets: batch.labels) }  // 0, as PyTorch gives
+        let answers = hidden.reshaped([-1, config.language.width]).indexSelect(axis: 0, Tensor(rows.map(Int64.init)))
+        return llm.logits(answers).crossEntropy(targets: Tensor(rows.map { labels[$0] }))
     }
 }

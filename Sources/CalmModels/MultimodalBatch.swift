@@ -40,6 +40,11 @@ public struct MultimodalSample: Sendable {
         self.lossMask = lossMask ?? [Bool](repeating: false, count: ids.count)
         self.visibleGroups = visibleGroups
     }
+
+    /// An encoded chat (`ChatTemplate.encode`): the loss falls on the assistant's answers.
+    public init(_ conversation: EncodedConversation, visibleGroups: Set<VisualGroup> = Set(VisualGroup.allCases)) {
+        self.init(ids: conversation.ids, lossMask: conversation.lossMask, visibleGroups: visibleGroups)
+    }
 }
 
 /// A malformed multimodal sequence.

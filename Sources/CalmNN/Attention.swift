@@ -76,9 +76,8 @@ public final class Attention: Module {
         let (b, tq) = (x.shape[0], x.shape[1])
         var queries: Variable, keys: Variable, values: Variable   // [B, T, heads, headDim]
         if let qkv {
-            let stacked = qkv(x).reshaped([b, tq, 3, heads, headDim])
-            (queries, keys, values) = (stacked.slice(axis: 2, 0..<1).squeezed(2), stacked.slice(axis: 2, 1..<2).squeezed(2),
-                                       stacked.slice(axis: 2, 2..<3).squeezed(2))
+            let parts = qkv(x).reshaped([b, tq, 3, heads, headDim]).split([1, 1, 1], axis: 2).map { $0.squeezed(2) }
+            (queries, keys, values) = (parts[0], parts[1], parts[2])
         } else {
             let source = context ?? x, tk = source.shape[1]
             queries = q!(x).reshaped([b, tq, heads, headDim])

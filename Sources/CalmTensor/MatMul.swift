@@ -62,6 +62,11 @@ extension Tensor {
         let a = GemmOperand(a) ?? GemmOperand(a.contiguous())!
         let b = GemmOperand(b) ?? GemmOperand(b.contiguous())!
         let m = c.shape[0], n = c.shape[1], k = a.cols
+        if m == 1, k > 1, a.tensor.strides[1] >= 1 {
+            // A single row (decoding one token): gemv reads b once; gemm would first pack all of it.
+            gemv(b, a.tensor, incx: Int32(a.tensor.strides[1]), into: c)
+            return
+        }
         let ldc = Int32(Swift.max(c.strides[0], n))
         if c.dtype == .float32 {
             cblas_sgemm(CblasRowMajor, a.trans, b.trans, Int32(m), Int32(n), Int32(k), 1,
@@ -71,6 +76,22 @@ extension Tensor {
             cblas_dgemm(CblasRowMajor, a.trans, b.trans, Int32(m), Int32(n), Int32(k), 1,
                         a.tensor.pointer(as: Double.self), a.ld, b.tensor.pointer(as: Double.self), b.ld,
                         0, c.pointer(as: Double.self), ldc)
+        }
+    }
+}
+
+extension Tensor {
+    /// `c[0, :] = x · b` for a row `x` of `b.rows` elements `incx` apart.
+    static func gemv(_ b: GemmOperand, _ x: Tensor, incx: Int32, into c: Tensor) {
+        // Row-major b [k, n] is used transposed; a transposed view is [n, k] in memory.
+        let (order, rows, cols) = b.trans == CblasNoTrans ? (CblasTrans, b.tensor.shape[0], b.tensor.shape[1])
+                                                          : (CblasNoTrans, b.tensor.shape[1], b.tensor.shape[0])
+        if c.dtype == .float32 {
+            cblas_sgemv(CblasRowMajor, order, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Float.self), b.ld,
+                        x.pointer(as: Float.self), incx, 0, c.pointer(as: Float.self), 1)
+        } else {
+            cblas_dgemv(CblasRowMajor, order, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Double.self), b.ld,
+                        x.pointer(as: Double.self), incx, 0, c.pointer(as: Double.self), 1)
         }
     }
 }

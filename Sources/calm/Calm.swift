@@ -15,11 +15,13 @@ struct Calm: ParsableCommand {
             Convert.self,
             Eval.self,
             Tokenize.self,
+            Import.self,
+            Chat.self,
             Attributes.self,
             TokenizerCommand.self,
+            Model.self,
             Train.self,
             Plot.self,
-            Model.self,
         ]
     )
 }

@@ -4,8 +4,7 @@ import Foundation
 
 /// The micro CALM parity fixture written by Scripts/fixtures/calm_tiny.py.
 struct MicroFixture {
-    struct Sample: Decodable { let ids: [Int]; let lossMask: [Bool]; let visibleGroups: [String] }
-    struct Description: Decodable { let config: CalmConfig; let samples: [Sample]; let tokenIds: [String: Int] }
+    struct Description: Decodable { let config: CalmConfig; let samples: [FixtureSample]; let tokenIds: [String: Int] }
 
     let config: CalmConfig
     let samples: [MultimodalSample]
@@ -15,14 +14,7 @@ struct MicroFixture {
     init() throws {
         let json = Bundle.module.url(forResource: "calm_micro", withExtension: "json", subdirectory: "Fixtures")!
         let description = try JSONDecoder().decode(Description.self, from: Data(contentsOf: json))
-        config = description.config
-        let groups = ["low": VisualGroup.low, "middle": .middle, "high": .high, "thematic": .thematic]
-        samples = description.samples.map {
-            MultimodalSample(ids: $0.ids, lossMask: $0.lossMask, visibleGroups: Set($0.visibleGroups.compactMap { groups[$0] }))
-        }
-        let ids = description.tokenIds
-        tokenIds = CalmTokenIds(image: ids["image"]!, low: ids["low"]!, middle: ids["middle"]!, high: ids["high"]!,
-                                thematic: ids["thematic"]!)
+        (config, samples, tokenIds) = (description.config, description.samples.map(\.sample), CalmTokenIds(description.tokenIds))
         tensors = try SafeTensors.read(Bundle.module.url(forResource: "calm_micro", withExtension: "safetensors",
                                                          subdirectory: "Fixtures")!)
     }
@@ -37,5 +29,22 @@ struct MicroFixture {
 
     func batch() throws -> MultimodalBatch {
         try MultimodalBatch(samples: samples, images: tensors["images"]!, tokenIds: tokenIds, config: config)
+    }
+}
+
+/// A sample as the fixture scripts write it.
+struct FixtureSample: Decodable {
+    let ids: [Int], lossMask: [Bool], visibleGroups: [String]
+
+    var sample: MultimodalSample {
+        let groups = ["low": VisualGroup.low, "middle": .middle, "high": .high, "thematic": .thematic]
+        return MultimodalSample(ids: ids, lossMask: lossMask, visibleGroups: Set(visibleGroups.compactMap { groups[$0] }))
+    }
+}
+
+extension CalmTokenIds {
+    /// The ids of a fixture's `tokenIds` table.
+    init(_ ids: [String: Int]) {
+        self.init(image: ids["image"]!, low: ids["low"]!, middle: ids["middle"]!, high: ids["high"]!, thematic: ids["thematic"]!)
     }
 }

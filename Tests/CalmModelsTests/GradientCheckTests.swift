@@ -16,19 +16,12 @@ final class GradientCheckTests: XCTestCase {
         model.loss(batch).backward()
 
         var rng = RandomGenerator(seed: 11)
-        let h = 1e-6
         // Two elements of each of a dozen parameters drawn across the model.
         let chosen = (0..<12).map { _ in parameters[Int(rng.next() % UInt64(parameters.count))] }
         for (name, variable) in chosen {
             for _ in 0..<2 {
-                let i = Int(rng.next() % UInt64(variable.value.count)), p = variable.value.pointer(as: Double.self)
-                let original = p[i]
-                p[i] = original + h
-                let plus = noGrad { model.loss(batch).value.item }
-                p[i] = original - h
-                let minus = noGrad { model.loss(batch).value.item }
-                p[i] = original
-                let numeric = (plus - minus) / (2 * h), analytic = variable.grad!.toDoubles()[i]
+                let i = Int(rng.next() % UInt64(variable.value.count))
+                let numeric = centralDifference(variable, at: i) { model.loss(batch) }, analytic = variable.grad!.toDoubles()[i]
                 XCTAssertEqual(analytic, numeric, accuracy: 1e-6 + 1e-5 * abs(numeric), "\(name)[\(i)]")
             }
         }

@@ -136,6 +136,7 @@ final class KernelTests: XCTestCase {
             ([3, 4], [4, 5], true, true), ([2, 3, 4], [4, 5], false, false), ([2, 3, 4], [2, 4, 5], true, true),
             ([2, 1, 3, 4], [3, 4, 2], false, false), ([1, 4], [4, 1], false, false), ([2, 3, 0], [0, 2], false, false),
             ([6, 9, 10], [6, 10, 11], false, true),  // batch·m·n·k above minimumGemmWork: one gemm per core
+            ([1, 7], [7, 5], false, false), ([1, 7], [7, 5], true, true), ([1, 1, 7], [7, 5], false, true),  // one row: gemv
         ]
         for dtype in [DType.float32, .float64] {
             for (sa, sb, ta, tb) in cases {

@@ -9,8 +9,8 @@ import CalmTensor
 /// multiple of Hkv (grouped-query attention: query head h reads KV head h / (Hq / Hkv)).
 /// `causal` lets query i see keys j ≤ i + Tk - Tq (PyTorch's is_causal when Tq == Tk; the
 /// KV-cache convention otherwise). `mask` (uint8, nonzero = may attend) broadcasts to
-/// [B, Hq, Tq, Tk] from [B or 1, Hq or 1, Tq, Tk] (leading 1s may be omitted). A query row
-/// that may attend nowhere outputs 0.
+/// [B, Hq, Tq, Tk] by numpy rules: [Tq, Tk], a key-padding [B, 1, 1, Tk], per-head
+/// [B, Hq, Tq, Tk]... A query row that may attend nowhere outputs 0.
 public struct AttentionOp: Op {
     public static let name = "attention"
     public let causal: Bool, scale: Double?, mask: Tensor?
@@ -20,7 +20,7 @@ public struct AttentionOp: Op {
         self.mask = mask
     }
 
-    /// The kernel's parameters, with the mask made dense in `mask` (kept alive by the caller).
+    /// The kernel's parameters and the dense mask they will point into (the caller keeps it alive).
     private func parameters(_ q: Tensor, _ k: Tensor, _ v: Tensor) -> (calm_nn_attention_params, Tensor?) {
         precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention: q, k, v must be [B, H, T, D], got \(q.shape), \(k.shape), \(v.shape)")
         let (b, hq, tq, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3]), (hkv, tk) = (k.shape[1], k.shape[2])

@@ -38,7 +38,28 @@ public struct EmbeddingOp: Op {
     }
 }
 
+/// Ids or targets that come from data and fall outside the range a model accepts.
+public struct IndexRangeError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension Tensor {
+    /// Throws unless every value lies in 0..<bound or equals `exempt` (an ignore index);
+    /// the message names `what`, the flat position and the value.
+    public func checkIndices(below bound: Int, exempt: Int? = nil, _ what: String) throws {
+        for (position, value) in indexValues().enumerated() where value != exempt && !(0..<bound).contains(value) {
+            throw IndexRangeError(description: "\(what): value \(value) at position \(position) is outside [0, \(bound))")
+        }
+    }
+}
+
 extension Variable {
-    /// The rows of this embedding table [V, D] at `ids`.
+    /// The rows of this embedding table [V, D] at `ids` (trusted to lie in [0, V)).
     public func embedding(_ ids: Tensor) -> Variable { EmbeddingOp(ids: ids).apply(self) }
+
+    /// `embedding(_:)` for ids from data: throws `IndexRangeError` instead of trapping.
+    public func embedding(checking ids: Tensor) throws -> Variable {
+        try ids.checkIndices(below: shape.first ?? 0, "embedding ids")
+        return embedding(ids)
+    }
 }

@@ -37,22 +37,19 @@ public struct LayerNormOp: Op {
     }
 
     public func backward(_ g: Tensor, _ c: BackwardContext<NormStatistics>) -> [Tensor?] {
-        let x = c.inputs[0].contiguous(), dy = g.contiguous(), (rows, cols) = x.rowsAndColumns
-        let weight = c.inputs.count > 1 ? c.inputs[1].contiguous() : nil
-        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), chunks = rowChunks(rows, rowSize: cols)
-        let partials = parameterGradientPartials(c.inputs, chunks.count)
+        let b = NormBackward(g, c.inputs), cols = b.cols
         func run<T: NNFloat>(_: T.Type) {
-            let (pdy, px, pdx, pm, ps) = (dy.nn(T.self), x.nn(T.self), dx.nn(T.self), c.saved.mean!.nn(T.self), c.saved.rstd.nn(T.self))
-            let (dweight, dbias) = (partials.first?.nn(T.self), partials.dropFirst().first?.nn(T.self))
-            Parallel.run(chunks.count) { k in
-                let first = chunks[k].lowerBound
-                T.nn.layerNormBackward(pdy + first * cols, px + first * cols, weight?.nn(T.self), pm + first, ps + first,
-                                       pdx + first * cols, dweight.map { $0 + k * cols }, dbias.map { $0 + k * cols },
-                                       chunks[k].count, cols)
+            let (dy, x, dx, mean, rstd) = (b.dy.nn(T.self), b.x.nn(T.self), b.dx.nn(T.self), c.saved.mean!.nn(T.self),
+                                           c.saved.rstd.nn(T.self))
+            let (weight, dweight, dbias) = (b.weight?.nn(T.self), b.partials.first?.nn(T.self), b.partials.dropFirst().first?.nn(T.self))
+            Parallel.run(b.chunks.count) { k in
+                let first = b.chunks[k].lowerBound
+                T.nn.layerNormBackward(dy + first * cols, x + first * cols, weight, mean + first, rstd + first, dx + first * cols,
+                                       dweight.map { $0 + k * cols }, dbias.map { $0 + k * cols }, b.chunks[k].count, cols)
             }
         }
-        byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
-        return [dx] + partials.map { $0.sum(axes: [0]) }
+        byPrecision(b.x, Self.name, { run(Float.self) }, { run(Double.self) })
+        return b.gradients
     }
 }
 
@@ -79,28 +76,39 @@ public struct RMSNormOp: Op {
     }
 
     public func backward(_ g: Tensor, _ c: BackwardContext<NormStatistics>) -> [Tensor?] {
-        let x = c.inputs[0].contiguous(), dy = g.contiguous(), (rows, cols) = x.rowsAndColumns
-        let weight = c.inputs.count > 1 ? c.inputs[1].contiguous() : nil
-        let dx = Tensor(uninitialized: x.shape, dtype: x.dtype), chunks = rowChunks(rows, rowSize: cols)
-        let partials = parameterGradientPartials(c.inputs, chunks.count)
+        let b = NormBackward(g, c.inputs), cols = b.cols
         func run<T: NNFloat>(_: T.Type) {
-            let (pdy, px, pdx, ps) = (dy.nn(T.self), x.nn(T.self), dx.nn(T.self), c.saved.rstd.nn(T.self))
-            let dweight = partials.first?.nn(T.self)
-            Parallel.run(chunks.count) { k in
-                let first = chunks[k].lowerBound
-                T.nn.rmsNormBackward(pdy + first * cols, px + first * cols, weight?.nn(T.self), ps + first,
-                                     pdx + first * cols, dweight.map { $0 + k * cols }, chunks[k].count, cols)
+            let (dy, x, dx, rstd) = (b.dy.nn(T.self), b.x.nn(T.self), b.dx.nn(T.self), c.saved.rstd.nn(T.self))
+            let (weight, dweight) = (b.weight?.nn(T.self), b.partials.first?.nn(T.self))
+            Parallel.run(b.chunks.count) { k in
+                let first = b.chunks[k].lowerBound
+                T.nn.rmsNormBackward(dy + first * cols, x + first * cols, weight, rstd + first, dx + first * cols,
+                                     dweight.map { $0 + k * cols }, b.chunks[k].count, cols)
             }
         }
-        byPrecision(x, Self.name, { run(Float.self) }, { run(Double.self) })
-        return [dx] + partials.map { $0.sum(axes: [0]) }
+        byPrecision(b.x, Self.name, { run(Float.self) }, { run(Double.self) })
+        return b.gradients
     }
 }
 
-/// One [chunks, cols] buffer per weight/bias input: each chunk of rows writes its own row of
-/// the parameter gradient, and the rows are summed afterwards (no shared accumulator).
-private func parameterGradientPartials(_ inputs: [Tensor], _ chunks: Int) -> [Tensor] {
-    inputs.dropFirst().map { Tensor(uninitialized: [chunks, $0.count], dtype: inputs[0].dtype) }
+/// The buffers both norms' backward passes share. Rows are split across cores; each chunk
+/// writes its own row of every parameter gradient ([chunks, cols] partials, no shared
+/// accumulator), and the rows are summed at the end.
+private struct NormBackward {
+    let x: Tensor, dy: Tensor, dx: Tensor, weight: Tensor?
+    let cols: Int, chunks: [Range<Int>], partials: [Tensor]
+
+    init(_ gradOutput: Tensor, _ inputs: [Tensor]) {
+        let x = inputs[0].contiguous(), (rows, cols) = x.rowsAndColumns, chunks = rowChunks(rows, rowSize: cols)
+        (self.x, self.cols, self.chunks) = (x, cols, chunks)
+        dy = gradOutput.contiguous()
+        dx = Tensor(uninitialized: x.shape, dtype: x.dtype)
+        weight = inputs.count > 1 ? inputs[1].contiguous() : nil
+        partials = inputs.dropFirst().map { _ in Tensor(uninitialized: [chunks.count, cols], dtype: x.dtype) }
+    }
+
+    /// dx, then the gradient of each weight/bias input.
+    var gradients: [Tensor?] { [dx] + partials.map { $0.sum(axes: [0]) } }
 }
 
 /// The weight and bias inputs after x, dense, checked to be [cols] of x's dtype.

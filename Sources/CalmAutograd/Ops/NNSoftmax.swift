@@ -124,8 +124,16 @@ extension Variable {
     public func softmax() -> Variable { SoftmaxOp().apply(self) }
     /// Log-softmax over the last axis.
     public func logSoftmax() -> Variable { LogSoftmaxOp().apply(self) }
-    /// Mean cross-entropy of these logits [..., C] against integer `targets` [...].
+    /// Mean cross-entropy of these logits [..., C] against integer `targets` [...] (trusted
+    /// to lie in [0, C) or equal `ignoreIndex`).
     public func crossEntropy(targets: Tensor, ignoreIndex: Int = -100) -> Variable {
         CrossEntropyOp(targets: targets, ignoreIndex: ignoreIndex).apply(self)
+    }
+
+    /// `crossEntropy(targets:ignoreIndex:)` for targets from data: throws `IndexRangeError`
+    /// instead of trapping.
+    public func crossEntropy(checking targets: Tensor, ignoreIndex: Int = -100) throws -> Variable {
+        try targets.checkIndices(below: shape.last ?? 0, exempt: ignoreIndex, "cross_entropy targets")
+        return crossEntropy(targets: targets, ignoreIndex: ignoreIndex)
     }
 }

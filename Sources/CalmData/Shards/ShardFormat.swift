@@ -130,5 +130,5 @@ public struct ShardManifest: Codable, Equatable, Sendable {
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    try CalmHDF5.AtomicFile.write(try encoder.encode(value), to: path)
+    try AtomicFile.write(try encoder.encode(value), to: path)
 }

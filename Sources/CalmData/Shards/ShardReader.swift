@@ -33,15 +33,20 @@ public final class ShardReader<Output> {
         public var prefetchBatches: Int
         /// Stop after this many epochs (nil: never stop).
         public var epochs: Int?
+        /// Read and yield only slice `index` of `count` (`BatchShare`) of every batch: for
+        /// data-parallel ranks, which together read each batch once. The position stays that
+        /// of the whole batches.
+        public var share: BatchShare
 
         public init(batchSize: Int, seed: UInt64 = 0, shuffleBuffer: Int = 1024, workers: Int = 2,
-                    prefetchBatches: Int = 4, epochs: Int? = nil) {
+                    prefetchBatches: Int = 4, epochs: Int? = nil, share: BatchShare = .whole) {
             self.batchSize = batchSize
             self.seed = seed
             self.shuffleBuffer = shuffleBuffer
             self.workers = workers
             self.prefetchBatches = prefetchBatches
             self.epochs = epochs
+            self.share = share
         }
     }
 
@@ -56,6 +61,9 @@ public final class ShardReader<Output> {
                 transform: @escaping Transform) throws {
         guard options.batchSize > 0, options.workers > 0, options.prefetchBatches > 0 else {
             throw ShardError(shards.folder, "batch size, workers and prefetch batches must be positive")
+        }
+        guard options.share.count > 0, (0..<options.share.count).contains(options.share.index) else {
+            throw ShardError(shards.folder, "share \(options.share.index) of \(options.share.count) does not exist")
         }
         var digest = SHA256()
         for shard in shards.manifest.shards { digest.update(Array(shard.sha256.utf8)) }
@@ -86,9 +94,15 @@ public final class ShardReader<Output> {
                                    shuffleBuffer: pipeline.options.shuffleBuffer, dataFingerprint: fingerprint)
     }
 
-    /// The next batch, or nil once `epochs` are done (the last batch may be short).
-    /// A record that fails to read or transform throws a `ShardError` naming it; the position stays put.
+    /// The next batch (this reader's share of it), or nil once `epochs` are done (the last
+    /// batch may be short, a share of it empty). A record that fails to read or transform
+    /// throws a `ShardError` naming it; the position stays put.
     public func next() throws -> [Output]? {
+        try pipeline.takeBatch()?.records
+    }
+
+    /// As `next`, with the number of records in the whole batch.
+    public func nextShare() throws -> (records: [Output], batchCount: Int)? {
         try pipeline.takeBatch()
     }
 }
@@ -101,6 +115,8 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
     let epochLength: Int
     /// One past the last record index of the stream (nil: endless).
     let end: Int?
+    /// Stream index of the first batch: batches are counted from here.
+    let start: Int
 
     private let condition = NSCondition()
     /// Stream index of the next record to hand to the consumer (guarded by `condition`).
@@ -117,6 +133,7 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
         self.transform = transform
         epochLength = shards.manifest.imageCount
         end = options.epochs.map { $0 * shards.manifest.imageCount }
+        self.start = start
         nextIndex = start
         nextClaim = start
         for _ in 0..<options.workers {
@@ -145,19 +162,33 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
         return nextIndex
     }
 
-    func takeBatch() throws -> [Output]? {
+    /// The records of the batch starting at stream index `batchStart` that this reader reads.
+    func ownRange(ofBatchAt batchStart: Int) -> Range<Int> {
+        let count = min(options.batchSize, (end ?? Int.max) - batchStart)
+        let slice = options.share.range(count: count)
+        return batchStart + slice.lowerBound..<batchStart + slice.upperBound
+    }
+
+    /// Whether this reader reads stream index `index`.
+    func owns(_ index: Int) -> Bool {
+        ownRange(ofBatchAt: index - (index - start) % options.batchSize).contains(index)
+    }
+
+    func takeBatch() throws -> (records: [Output], batchCount: Int)? {
         condition.lock()
         defer { condition.unlock() }
         let upper = min(nextIndex + options.batchSize, end ?? Int.max)
         guard upper > nextIndex else { return nil }
-        while (nextIndex..<upper).contains(where: { results[$0] == nil }) { condition.wait() }
-        let batch = try (nextIndex..<upper).map { try results[$0]!.get() }
-        for index in nextIndex..<upper { results[index] = nil }
+        let own = ownRange(ofBatchAt: nextIndex)
+        while own.contains(where: { results[$0] == nil }) { condition.wait() }
+        let batch = try own.map { try results[$0]!.get() }
+        for index in own { results[index] = nil }
+        let count = upper - nextIndex
         nextIndex = upper
         let currentEpoch = nextIndex / epochLength
         orders = orders.filter { $0.key >= currentEpoch }
         condition.broadcast()
-        return batch
+        return (batch, count)
     }
 
     /// Claims the next record index, reads and transforms it, files the result; until stopped.
@@ -169,6 +200,7 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
             if stopped { break }
             let index = nextClaim
             nextClaim += 1
+            guard owns(index) else { continue }
             let (epoch, cursor) = index.quotientAndRemainder(dividingBy: epochLength)
             let reference = order(epoch).references[cursor]
             condition.unlock()
@@ -198,5 +230,29 @@ private final class ReaderPipeline<Output>: @unchecked Sendable {
         let order = ShardSampleOrder(counts: shards.counts, seed: options.seed, epoch: epoch, bufferSize: options.shuffleBuffer)
         orders[epoch] = order
         return order
+    }
+}
+
+/// Which contiguous slice of every batch a reader takes: slice `index` of `count` nearly equal
+/// ones (sizes differ by at most one, earlier slices take the extra records), so the slices of
+/// all `count` readers, in order, are the batch.
+public struct BatchShare: Equatable, Sendable {
+    public let index: Int
+    public let count: Int
+
+    public init(_ index: Int, of count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// The whole batch.
+    public static let whole = BatchShare(0, of: 1)
+
+    /// Positions within a batch of `count` records that this share takes.
+    public func range(count records: Int) -> Range<Int> {
+        precondition(count > 0 && (0..<count).contains(index) && records >= 0, "BatchShare: share \(index) of \(count), batch of \(records)")
+        let base = records / count, extra = records % count
+        let lower = index * base + Swift.min(index, extra)
+        return lower..<lower + base + (index < extra ? 1 : 0)
     }
 }

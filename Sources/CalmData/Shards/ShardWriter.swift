@@ -11,7 +11,7 @@ public enum ShardWriter {
         for (row, sample) in samples.enumerated() {
             guard sample.label?.count == labelWidth else { throw ShardError("\(path)#\(row)", "label width differs from row 0") }
         }
-        try CalmHDF5.AtomicFile.writeHDF5(to: path) { file in
+        try AtomicFile.writeHDF5(to: path) { file in
             try file.write(strings: samples.map(\.id), to: "ids")
             switch layout {
             case .encoded:

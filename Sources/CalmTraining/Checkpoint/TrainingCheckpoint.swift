@@ -8,6 +8,7 @@ import Foundation
 ///
 ///     /params/<name with "." → "/">          float32 parameter (all of them, frozen ones too)
 ///     /optimizer/m/<name>, /optimizer/v/<name> AdamW moments (trainable parameters only)
+///     /generators/<name>                      the stage's own generators' states (4 words as int64)
 ///     /tokenizer                              tokenizer.json as a one-element string dataset, if any
 ///                                             (a dataset, not an attribute: attributes are capped at 64 KiB)
 ///     attributes on /: format_version, kind ("training" | "weights"), step (optimizer steps done),
@@ -31,13 +32,16 @@ public struct TrainingCheckpoint {
     public var optimizerUpdates: Int
     public var nonFiniteStreak: Int
     public var randomState: [UInt64]
+    /// States of the generators the stage owns (`TrainingStage.generators`).
+    public var generators: [String: [UInt64]]
     public var dataPosition: String
     public var recipe: String
     public var tokenizer: String?
 
     public init(kind: Kind = .training, step: Int, scheduleStep: Int, parameters: [(name: String, value: Tensor)],
                 moments: [String: (m: Tensor, v: Tensor)], optimizerUpdates: Int, nonFiniteStreak: Int,
-                randomState: [UInt64], dataPosition: String, recipe: String, tokenizer: String? = nil) {
+                randomState: [UInt64], generators: [String: [UInt64]] = [:], dataPosition: String, recipe: String,
+                tokenizer: String? = nil) {
         self.kind = kind
         self.step = step
         self.scheduleStep = scheduleStep
@@ -46,6 +50,7 @@ public struct TrainingCheckpoint {
         self.optimizerUpdates = optimizerUpdates
         self.nonFiniteStreak = nonFiniteStreak
         self.randomState = randomState
+        self.generators = generators
         self.dataPosition = dataPosition
         self.recipe = recipe
         self.tokenizer = tokenizer
@@ -64,6 +69,9 @@ public struct TrainingCheckpoint {
                 for (name, moment) in moments.sorted(by: { $0.key < $1.key }) {
                     try Self.writeTensor(moment.m, to: Self.datasetPath(name, in: "/optimizer/m"), in: file)
                     try Self.writeTensor(moment.v, to: Self.datasetPath(name, in: "/optimizer/v"), in: file)
+                }
+                for (name, state) in generators.sorted(by: { $0.key < $1.key }) {
+                    try file.write(state.map { Int64(bitPattern: $0) }, shape: [state.count], to: Self.datasetPath(name, in: "/generators"))
                 }
                 if let tokenizer { try file.write(strings: [tokenizer], to: "/tokenizer") }
                 try file.setAttribute("step", .int(Int64(step)))
@@ -109,10 +117,16 @@ public struct TrainingCheckpoint {
         guard case .ints(let words) = try file.attribute("random_state"), words.count == 4 else {
             throw TrainingError("\(path): random_state must be four integers")
         }
+        var generators: [String: [UInt64]] = [:]
+        if try file.exists("/generators") {
+            for member in try file.members(under: "/generators") where member.kind == .dataset {
+                generators[parameterName(member.path, under: "/generators")] = try file.read(Int64.self, from: member.path).values.map { UInt64(bitPattern: $0) }
+            }
+        }
         return TrainingCheckpoint(
             kind: .training, step: try int("step", in: file), scheduleStep: try int("schedule_step", in: file),
             parameters: parameters, moments: moments, optimizerUpdates: try int("optimizer_updates", in: file),
-            nonFiniteStreak: try int("nonfinite_streak", in: file), randomState: words.map { UInt64(bitPattern: $0) },
+            nonFiniteStreak: try int("nonfinite_streak", in: file), randomState: words.map { UInt64(bitPattern: $0) }, generators: generators,
             dataPosition: try string("data_position", in: file), recipe: recipe,
             tokenizer: try file.exists("/tokenizer") ? try file.readStrings(from: "/tokenizer").first : nil)
     }
@@ -126,7 +140,7 @@ public struct TrainingCheckpoint {
         }
     }
 
-    private static func parameterName(_ datasetPath: String, under group: String) -> String {
+    static func parameterName(_ datasetPath: String, under group: String) -> String {
         String(datasetPath.dropFirst(group.count + 1)).replacingOccurrences(of: "/", with: ".")
     }
 

@@ -1,4 +1,5 @@
 import CalmAutograd
+import CalmDistributed
 import CalmHDF5
 import CalmTensor
 import Foundation
@@ -6,6 +7,11 @@ import Foundation
 /// The training runtime shared by every stage: freezing, AdamW with the recipe's schedule,
 /// gradient accumulation and clipping, non-finite step skipping, metrics, checkpoints,
 /// exact resume and a clean stop on request.
+///
+/// Under `mpirun` every rank runs its own trainer over `communicator`: each reads its share of
+/// every global batch (`train.batch_size` per rank), gradients are summed over the ranks before
+/// clipping, and the identical update keeps the replicas identical. Rank 0 alone writes the run
+/// folder (recipe, metrics, checkpoints), evaluates and reports progress; every rank restores from it.
 ///
 /// Run folder layout: `recipe.yaml` (resolved), `metrics.jsonl`, `checkpoints/step-N.h5` (+ `.sha256`),
 /// `checkpoints/latest.h5`.
@@ -17,9 +23,12 @@ public final class Trainer {
     /// Polled at every step boundary; a non-nil answer saves a checkpoint and stops the run.
     public var stopRequested: () -> Int32? = { StopSignal.requested }
     public var progress: ProgressReporter
+    /// The ranks training together (`SingleProcess` outside `mpirun`).
+    public let communicator: any Communicator
 
     private let trainable: [(name: String, variable: Variable)]
     private let optimizer: AdamW
+    private let parallel: DataParallel
     private let schedule: LearningRateSchedule
     private var random: RandomGenerator
 
@@ -33,18 +42,21 @@ public final class Trainer {
 
     /// Prepares a run of `stage` under `recipe`: parameters outside `train.trainable` (or inside
     /// `train.frozen`) stop requiring gradients and get no optimizer state.
-    public init(recipe: Recipe, stage: TrainingStage) {
+    public init(recipe: Recipe, stage: TrainingStage, communicator: any Communicator = SingleProcess()) {
         self.recipe = recipe
         self.stage = stage
+        self.communicator = communicator
         runDirectory = recipe.runDirectory
         checkpoints = CheckpointDirectory(folder: (recipe.runDirectory as NSString).appendingPathComponent("checkpoints"))
-        progress = ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery)
+        progress = communicator.isRoot ? ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery)
+            : ProgressReporter(totalSteps: recipe.train.maxSteps, every: recipe.train.logEvery, isTerminal: false) { _ in }
         for (name, variable) in stage.parameters { variable.requiresGrad = recipe.trains(parameter: name) }
         trainable = stage.parameters.filter { $0.variable.requiresGrad }
         let betas = recipe.optimizer.betas
         optimizer = AdamW(trainable.map { ($0.name, $0.variable, recipe.decays(parameter: $0.name)) },
                           hyper: .init(beta1: betas[0], beta2: betas[1], eps: recipe.optimizer.eps,
                                        weightDecay: recipe.optimizer.weightDecay))
+        parallel = DataParallel(parameters: trainable.map(\.variable), communicator: communicator)
         schedule = LearningRateSchedule(recipe: recipe)
         random = RandomGenerator(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
     }
@@ -53,30 +65,27 @@ public final class Trainer {
     /// of the run folder (newer incomplete or corrupt ones are reported and skipped); without it,
     /// the run folder must hold no checkpoint, and `model.init_from` (if any) seeds the weights.
     public func run(resume: Bool) throws -> Outcome {
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
-        checkpoints.removeInterruptedWrites()
-
-        var step = 0, nonFiniteStreak = 0
-        var lastSaved: (step: Int, path: String)?
-        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
-            try restore(checkpoint, from: path)
-            (step, nonFiniteStreak, lastSaved) = (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
-            progress.note("resumed from \(path) at step \(step)")
-        } else {
-            if !checkpoints.steps().isEmpty && !resume {
-                throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
+        if communicator.size > 1 {
+            guard let stage = stage as? DataParallelStage else {
+                throw TrainingError("\(recipe.file): model.config '\(recipe.model.config)' cannot train on \(communicator.size) ranks "
+                                    + "(its stage does not read a rank's share of the data); run it without mpirun")
             }
-            if let initFrom = recipe.model.initFrom {
-                progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
-            }
+            try stage.readShare(rank: communicator.rank, of: communicator.size)
         }
-        let metrics = try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
-                                     resumeStep: resume ? step : nil)
+        if communicator.isRoot {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
+            checkpoints.removeInterruptedWrites()
+        }
+        try communicator.barrier()
+        var (step, nonFiniteStreak, lastSaved) = try start(resume: resume)
+        try alignRanks(atStep: step)
+        let metrics = communicator.isRoot ? try MetricsLog(path: (runDirectory as NSString).appendingPathComponent("metrics.jsonl"),
+                                                           resumeStep: resume ? step : nil) : nil
         let runStart = Date()
 
         while step < recipe.train.maxSteps {
-            if let signal = stopRequested() {
+            if let signal = try agreedStop() {
                 let path = lastSaved?.step == step ? lastSaved!.path : try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak)
                 progress.note("stopped by signal \(signal) at step \(step); checkpoint \(path); continue with --resume")
                 return .stopped(atStep: step, checkpoint: path)
@@ -101,16 +110,55 @@ public final class Trainer {
                 progress.note("step \(step): non-finite loss \(result.loss) or gradient norm \(result.gradNorm); update skipped "
                               + "(\(nonFiniteStreak) in a row, limit \(recipe.train.maxNonFiniteSteps))")
             }
-            metrics.append(record)
+            metrics?.append(record)
             if nonFiniteStreak >= recipe.train.maxNonFiniteSteps {
                 throw TrainingError("stopping at step \(step): \(nonFiniteStreak) non-finite steps in a row "
                                     + "(train.max_nonfinite_steps = \(recipe.train.maxNonFiniteSteps)); lower optimizer.lr or check the data")
             }
+            if let metrics { try evaluateIfDue(afterStep: step, metrics: metrics) }
             if step % recipe.checkpoint.every == 0 || step == recipe.train.maxSteps {
                 lastSaved = (step, try saveCheckpoint(step: step, nonFiniteStreak: nonFiniteStreak))
             }
         }
         return .finished(checkpoint: lastSaved?.path ?? checkpoints.path(forStep: step))
+    }
+
+    /// Restores the newest complete checkpoint (with `resume`) or starts fresh from `model.init_from`;
+    /// returns the step to run next, the non-finite streak and the checkpoint already on disk.
+    private func start(resume: Bool) throws -> (step: Int, nonFiniteStreak: Int, lastSaved: (step: Int, path: String)?) {
+        if resume, let (path, checkpoint) = checkpoints.newestComplete(skipped: { self.progress.note("skipping \($0)") }) {
+            try restore(checkpoint, from: path)
+            progress.note("resumed from \(path) at step \(checkpoint.step)")
+            return (checkpoint.step, checkpoint.nonFiniteStreak, (checkpoint.step, path))
+        }
+        if !resume && !checkpoints.steps().isEmpty {
+            throw TrainingError("\(checkpoints.folder) already holds checkpoints: pass --resume, or choose another run.dir")
+        }
+        if let initFrom = recipe.model.initFrom {
+            progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
+        }
+        return (0, 0, nil)
+    }
+
+    /// Every rank must start at rank 0's step (the run folder is shared) from rank 0's weights.
+    private func alignRanks(atStep step: Int) throws {
+        var rootStep = [step]
+        try rootStep.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
+        guard rootStep[0] == step else {
+            throw TrainingError("rank \(communicator.rank) starts at step \(step), rank 0 at step \(rootStep[0]): "
+                                + "\(checkpoints.folder) must be on a file system every rank sees")
+        }
+        try parallel.broadcastParameters()
+    }
+
+    /// Runs the stage's evaluation every `eval.every` steps (or after the last step when 0) and logs it.
+    private func evaluateIfDue(afterStep step: Int, metrics: MetricsLog) throws {
+        guard let evaluating = stage as? EvaluatingStage else { return }
+        let every = recipe.evaluation.every
+        guard every > 0 ? step % every == 0 : step == recipe.train.maxSteps else { return }
+        let results = try noGrad { try evaluating.evaluate() }.sorted { $0.key < $1.key }
+        metrics.append([("step", .int(step)), ("eval", .record(results.map { ($0.key, .double($0.value)) }))])
+        progress.note("eval at step \(step): " + results.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     private struct StepResult {
@@ -125,11 +173,16 @@ public final class Trainer {
         var result = StepResult(loss: 0, gradNorm: 0, tokens: 0, images: 0, applied: false)
         for _ in 0..<microBatches {
             let batch = try stage.nextMicroBatch(random: &random)
-            (batch.loss / Double(microBatches)).backward()
-            result.loss += batch.loss.value.item / Double(microBatches)
+            // This rank's part of the global micro-batch's mean loss (1 in a single process).
+            let share = try parallel.share(of: Double(batch.averagedOver))
+            (batch.loss * share / Double(microBatches)).backward()
+            result.loss += batch.loss.value.item * share / Double(microBatches)
             result.tokens += batch.tokens
             result.images += batch.images
         }
+        try parallel.sumGradients()
+        let totals = try communicator.allreduceSum([result.loss, Double(result.tokens), Double(result.images)])
+        (result.loss, result.tokens, result.images) = (totals[0], Int(totals[1]), Int(totals[2]))
         let parameters = trainable.map(\.variable)
         result.gradNorm = GradientClipping.globalNorm(parameters)
         guard result.loss.isFinite, result.gradNorm.isFinite else { return result }
@@ -139,8 +192,17 @@ public final class Trainer {
         return result
     }
 
+    /// The stop request of any rank stops every rank at the same step boundary.
+    private func agreedStop() throws -> Int32? {
+        let local = stopRequested()
+        let requests = try communicator.allreduceSum([local == nil ? 0 : 1])[0]
+        return requests > 0 ? local ?? SIGTERM : nil
+    }
+
+    /// Rank 0 writes the checkpoint; every rank returns its path.
     @discardableResult
     private func saveCheckpoint(step: Int, nonFiniteStreak: Int) throws -> String {
+        guard communicator.isRoot else { return checkpoints.path(forStep: step) }
         let tokenizer = try recipe.model.tokenizer.map { path -> String in
             guard let data = FileManager.default.contents(atPath: path) else { throw TrainingError("\(path): cannot read the tokenizer") }
             return String(decoding: data, as: UTF8.self)
@@ -149,6 +211,7 @@ public final class Trainer {
             step: step, scheduleStep: step, parameters: stage.parameters.map { ($0.name, $0.variable.value) },
             moments: Dictionary(uniqueKeysWithValues: optimizer.slots.map { ($0.name, ($0.m, $0.v)) }),
             optimizerUpdates: optimizer.updateCount, nonFiniteStreak: nonFiniteStreak, randomState: random.state,
+            generators: stage.generators.mapValues(\.state),
             dataPosition: stage.dataPosition, recipe: recipe.resolvedYAML, tokenizer: tokenizer)
         let path = try checkpoints.save(checkpoint)
         checkpoints.prune(keepLast: recipe.checkpoint.keepLast, keepEvery: recipe.checkpoint.keepEvery)
@@ -167,6 +230,7 @@ public final class Trainer {
         }
         try optimizer.restore(moments: checkpoint.moments, updateCount: checkpoint.optimizerUpdates)
         random = RandomGenerator(state: checkpoint.randomState)
+        try stage.restore(generators: checkpoint.generators.mapValues { RandomGenerator(state: $0) })
         try stage.restore(dataPosition: checkpoint.dataPosition)
     }
 

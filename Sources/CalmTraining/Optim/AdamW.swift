@@ -42,7 +42,6 @@ public final class AdamW {
         updateCount = 0
         slots = parameters.map { name, variable, decays in
             precondition(variable.dtype == .float32, "AdamW: parameter \(name) is \(variable.dtype), expected float32")
-            if !variable.value.isContiguous { variable.value = variable.value.contiguous() }
             return Slot(name: name, variable: variable, decays: decays,
                         m: .zeros(variable.shape), v: .zeros(variable.shape))
         }
@@ -75,6 +74,8 @@ public final class AdamW {
         let eps = Float(hyper.eps)
         for slot in slots {
             guard let grad = slot.variable.grad else { continue }
+            // Updated in place through a raw pointer: the value must own dense memory.
+            if !slot.variable.value.isContiguous { slot.variable.value = slot.variable.value.contiguous() }
             let g = grad.to(.float32).contiguous()
             let n = g.count
             let p = slot.variable.value.pointer(as: Float.self)

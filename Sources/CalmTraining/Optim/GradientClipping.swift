@@ -18,10 +18,10 @@ public enum GradientClipping {
     /// Scales every gradient by `maxNorm / (norm + 1e-6)` when `norm` exceeds `maxNorm` (0: no clipping).
     public static func clip(_ parameters: [Variable], norm: Double, maxNorm: Double) {
         guard maxNorm > 0, norm > maxNorm else { return }
-        let scale = Float(maxNorm / (norm + 1e-6))
+        let scale = maxNorm / (norm + 1e-6)
         for parameter in parameters {
             guard let grad = parameter.grad else { continue }
-            parameter.grad = grad * Double(scale)
+            parameter.grad = grad * scale
         }
     }
 }

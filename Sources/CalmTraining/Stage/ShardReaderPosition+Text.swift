@@ -3,8 +3,12 @@ import Foundation
 
 /// The shard reader's position as the opaque string a stage reports in `dataPosition`.
 extension ShardReaderPosition {
-    /// JSON text.
-    var text: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+    /// JSON text, keys sorted (the same position always gives the same text).
+    var text: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
 
     /// Reads `text` back, or explains that it is not a shard reader position.
     init(text: String) throws {

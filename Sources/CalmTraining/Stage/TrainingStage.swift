@@ -5,9 +5,9 @@ import CalmTensor
 /// losses. The loop, checkpoints, resume, metrics and signals are the same for every stage;
 /// a stage (pretrain, instruct, ...) only says where batches come from and how the loss is made.
 ///
-/// For exact resume, everything the stage draws must come either from `random` (dropout,
-/// masking: the runtime saves and restores it) or from its data reader, whose position
-/// `dataPosition` reports and `restore(dataPosition:)` reinstates.
+/// For exact resume, everything the stage draws must come from `random` (the runtime saves and
+/// restores it), from generators it lists in `generators` (e.g. dropout modules' own), or from
+/// its data reader, whose position `dataPosition` reports and `restore(dataPosition:)` reinstates.
 public protocol TrainingStage: AnyObject {
     /// Every parameter, named hierarchically ("vision.blocks.0.attn.qkv.weight"), in a fixed order.
     var parameters: [(name: String, variable: Variable)] { get }
@@ -17,6 +17,24 @@ public protocol TrainingStage: AnyObject {
     var dataPosition: String { get }
     /// Moves the data reader to a position `dataPosition` returned earlier.
     func restore(dataPosition: String) throws
+    /// Random generators the stage owns besides the runtime's, by name (default: none).
+    var generators: [String: RandomGenerator] { get }
+    /// Puts back generators saved from `generators`.
+    func restore(generators: [String: RandomGenerator]) throws
+}
+
+extension TrainingStage {
+    public var generators: [String: RandomGenerator] { [:] }
+    public func restore(generators: [String: RandomGenerator]) throws {
+        guard generators.isEmpty else { throw TrainingError("the checkpoint has generators \(generators.keys.sorted()) this stage does not own") }
+    }
+}
+
+/// A stage that can also measure held-out metrics. The runtime calls `evaluate` (with gradient
+/// recording off) every `eval.every` steps, or once at the end when that is 0, and logs the result
+/// as `{"step": n, "eval": {...}}`. It must not disturb the training data stream or `random`.
+public protocol EvaluatingStage: TrainingStage {
+    func evaluate() throws -> [String: Double]
 }
 
 /// One micro-batch's loss and how much it consumed (for throughput).
@@ -24,8 +42,23 @@ public struct MicroBatch {
     public var loss: Variable
     public var tokens: Int
     public var images: Int
+    /// How many terms `loss` averages (images, or answer tokens for a language-model loss):
+    /// over several ranks, each rank's loss counts in proportion to it.
+    public var averagedOver: Int
 
-    public init(loss: Variable, tokens: Int = 0, images: Int = 0) {
+    /// `averagedOver` defaults to `images`, else `tokens`, else 1.
+    public init(loss: Variable, tokens: Int = 0, images: Int = 0, averagedOver: Int? = nil) {
         (self.loss, self.tokens, self.images) = (loss, tokens, images)
+        self.averagedOver = averagedOver ?? (images > 0 ? images : tokens > 0 ? tokens : 1)
     }
+}
+
+/// A stage that can train under `mpirun`: it reads one rank's share of every global batch.
+public protocol DataParallelStage: TrainingStage {
+    /// From now on (and after `restore(dataPosition:)`), read only `rank`'s share of each global
+    /// batch of `ranks` × `train.batch_size` records. `dataPosition` stays the global position,
+    /// the same on every rank, so that a run can resume on any number of ranks. For results
+    /// independent of the number of ranks, per-record randomness (augmentation, dropout) must
+    /// come from the reader's per-record generator, not from the runtime's `random`.
+    func readShare(rank: Int, of ranks: Int) throws
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalmDistributed
 import CalmTraining
 import Foundation
 
@@ -10,6 +11,8 @@ struct Train: ParsableCommand {
             SIGINT or SIGTERM saves a checkpoint at the next step boundary and exits (status 0); a second \
             signal exits at once, leaving the last complete checkpoint intact. --resume continues from the \
             newest complete checkpoint in run.dir. Stages by model.config: \(StageRegistry.configs.joined(separator: ", ")).
+            Data-parallel: `mpirun -np N calm train RECIPE ...` runs N ranks, each taking train.batch_size records of \
+            every global batch; rank 0 writes run.dir. A run may resume on a different number of ranks.
             """)
 
     @Argument(help: "The recipe file (Recipes/*.yaml).") var recipe: String
@@ -21,11 +24,22 @@ struct Train: ParsableCommand {
     func run() throws {
         let recipe = try Recipe.load(file: recipe, overrides: overrides)
         StopSignal.install()
-        let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe))
-        switch try trainer.run(resume: resume) {
+        let communicator = try CommunicatorEnvironment.current()
+        if communicator.size > 1 { CommunicatorEnvironment.shareCores() }
+        let outcome: Trainer.Outcome
+        do {
+            let trainer = Trainer(recipe: recipe, stage: try StageRegistry.makeStage(for: recipe), communicator: communicator)
+            outcome = try trainer.run(resume: resume)
+        } catch where communicator.size > 1 {
+            // The other ranks would wait for this one in their next collective: end them all.
+            FileHandle.standardError.write(Data("Error (rank \(communicator.rank) of \(communicator.size)): \(error)\n".utf8))
+            communicator.abort(exitCode: 1)
+        }
+        switch outcome {
         case .stopped:
             return
         case .finished(let checkpoint):
+            guard communicator.isRoot else { return }
             print("train: \(recipe.train.maxSteps) steps done; checkpoint \(checkpoint)")
             if let exportWeights {
                 try exportWeightsOnly(from: checkpoint, to: exportWeights)

@@ -21,6 +21,18 @@ final class NNOpTests: XCTestCase {
         }
     }
 
+    func testAttentionMasksBroadcast() {
+        // A key-padding mask [B, 1, 1, Tk] and a 2-d [Tq, Tk] mask act like their dense expansions.
+        let q = normal([2, 2, 5, 4]), k = normal([2, 2, 7, 4]), v = normal([2, 2, 7, 4])
+        let padding = Tensor((0..<14).map { UInt8($0 % 7 < 5 - $0 / 7 ? 1 : 0) }, shape: [2, 1, 1, 7])
+        let banded = Tensor((0..<35).map { UInt8(abs($0 / 7 - $0 % 7) <= 2 ? 1 : 0) }, shape: [5, 7])
+        for mask in [padding, banded] {
+            let dense = mask.reshaped([Int](repeating: 1, count: 4 - mask.rank) + mask.shape).expand(to: [2, 2, 5, 7]).contiguous()
+            let broadcast = q.attention(keys: k, values: v, mask: mask).value.toDoubles()
+            XCTAssertEqual(broadcast, q.attention(keys: k, values: v, mask: dense).value.toDoubles(), accuracy: 0)
+        }
+    }
+
     func testRopeOffsetMatchesSlicedPositions() {
         let x = normal([1, 2, 9, 16])
         let whole = x.rope(theta: 10_000).value.slice(axis: 2, 5..<9)
@@ -60,6 +72,27 @@ final class NNOpTests: XCTestCase {
                 XCTAssertEqual(t, s, accuracy: 1e-5, "\(name): \(i == 0 ? "output" : "grad of input \(i - 1)")")
             }
         }
+    }
+
+    func testIdsAndTargetsFromDataAreCheckedWithErrors() throws {
+        let table = Variable(Tensor.zeros([4, 3])), logits = Variable(Tensor.zeros([3, 5]))
+        XCTAssertThrowsError(try table.embedding(checking: Tensor([Int64(1), 4, 0]))) { error in
+            XCTAssertEqual("\(error)", "embedding ids: value 4 at position 1 is outside [0, 4)")
+        }
+        XCTAssertThrowsError(try logits.crossEntropy(checking: Tensor([Int32(0), -1, 2]), ignoreIndex: -100)) { error in
+            XCTAssertEqual("\(error)", "cross_entropy targets: value -1 at position 1 is outside [0, 5)")
+        }
+        XCTAssertEqual(try table.embedding(checking: Tensor([Int32(3), 0])).shape, [2, 3])
+        XCTAssertEqual(try logits.crossEntropy(checking: Tensor([Int64(4), -100, 0])).value.item, log(5), accuracy: 1e-6)
+    }
+
+    func testCrossEntropyWithEveryTargetIgnoredIsZero() {
+        // PyTorch returns NaN here; a batch whose answer tokens are all masked must not poison training.
+        let logits = Variable(Tensor.normal([3, 5], using: &rng), requiresGrad: true)
+        let loss = logits.crossEntropy(targets: Tensor([Int64(-100), -100, -100]))
+        XCTAssertEqual(loss.value.item, 0)
+        loss.backward()
+        XCTAssertEqual(logits.grad?.toDoubles(), [Double](repeating: 0, count: 15))
     }
 
     func testDropoutKeepsAboutOneMinusPAndRescales() {
