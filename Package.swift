@@ -54,6 +54,7 @@ let package = Package(
 
         // Training: recipes, stages, checkpoints, the training loop.
         .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData", "CalmDistributed",
+                                            "CalmText", "CalmNN", "CalmModels", "CalmSelfSupervision",
                                             .product(name: "Yams", package: "Yams")]),
 
         // Evaluation: scoring and commenting metrics.
@@ -81,7 +82,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "CalmBench", dependencies: ["CalmTensor", "CalmAutograd", "CalmImage", "CalmData", "CalmSelfSupervision", "COpenBLAS",
-                                                   "CalmNN", "CalmModels"],
+                                                   "CalmNN", "CalmModels", "CalmTraining"],
                           path: "Benchmarks/CalmBench"),
         .executableTarget(name: "DataParallelBench", dependencies: ["CalmDistributed", "CalmAutograd", "CalmTensor", "CalmModels"],
                           path: "Benchmarks/DataParallelBench"),
@@ -95,7 +96,7 @@ let package = Package(
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTextTests", dependencies: ["CalmText"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmTrainingTests", dependencies: ["CalmTraining", "CalmTensor", "CalmAutograd", "CalmHDF5", "CalmData", "CalmImage",
-                                                         "CalmNN", "CalmModels"],
+                                                         "CalmNN", "CalmText", "CalmModels", "CalmSelfSupervision"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmSelfSupervisionTests", dependencies: ["CalmSelfSupervision", "CalmImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmDataTests", dependencies: ["CalmData", "CalmHDF5", "CalmImage", "CalmText"], resources: [.copy("Fixtures")]),

@@ -11,6 +11,7 @@ let allBenchmarks: [Benchmark] = [
     dataReaderBenchmark,
     pseudoLabelBenchmark,
     modelBenchmark,
+    pretrainStepBenchmark,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -23,6 +23,7 @@ struct Calm: ParsableCommand {
             Comment.self,
             Suggest.self,
             Personalize.self,
+            TokenizerCommand.self,
             Model.self,
             Train.self,
             Plot.self,

@@ -89,6 +89,8 @@ public struct Recipe: Equatable {
     public var schedule: Schedule
     public var checkpoint: Checkpointing
     public var evaluation: Evaluation
+    /// The pretrain stage's objective (`pretrain.*`; see `PretrainOptions`).
+    public var pretrain: PretrainOptions
     public var runDirectory: String
     /// The recipe with every default filled in, as YAML: written into the run folder.
     public var resolvedYAML: String
@@ -159,6 +161,7 @@ public struct Recipe: Equatable {
             keepLast: try r.int("checkpoint.keep_last", default: 3, min: 1),
             keepEvery: try r.int("checkpoint.keep_every", default: 0, min: 0))
         evaluation = Evaluation(every: try r.int("eval.every", default: 0, min: 0))
+        pretrain = try PretrainOptions(reader: r)
         runDirectory = try r.string("run.dir", default: "runs/\((file as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""))")
         resolvedYAML = ""
         try validate(reader: r)

@@ -74,18 +74,10 @@ public final class ImageProbeStage: EvaluatingStage, DataParallelStage {
         return ["mse": sum / Double(max(count, 1))]
     }
 
-    public var dataPosition: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(reader.position), as: UTF8.self)
-    }
+    public var dataPosition: String { reader.position.text }
 
     public func restore(dataPosition: String) throws {
-        let position: ShardReaderPosition
-        do { position = try JSONDecoder().decode(ShardReaderPosition.self, from: Data(dataPosition.utf8)) } catch {
-            throw TrainingError("data position '\(dataPosition)' is not a shard reader position: \(error)")
-        }
-        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, position)
+        reader = try Self.makeReader(shards, options, share, hidden: hidden, dropout: dropout, try ShardReaderPosition(text: dataPosition))
     }
 
     public func readShare(rank: Int, of ranks: Int) throws {

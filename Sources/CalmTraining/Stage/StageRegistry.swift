@@ -7,7 +7,19 @@
 public enum StageRegistry {
     public typealias Factory = (Recipe) throws -> TrainingStage
 
-    private static var factories: [String: Factory] = ["probe-mlp": { try ImageProbeStage(recipe: $0) }]
+    private static var factories: [String: Factory] = [
+        "probe-mlp": { try ImageProbeStage(recipe: $0) },
+        "calm-tiny": calmStage,
+        "calm-small": calmStage,
+    ]
+
+    /// The CALM model's stages by `recipe.stage`; also used for `model.config` files (.yaml/.json).
+    private static func calmStage(_ recipe: Recipe) throws -> TrainingStage {
+        guard recipe.stage == .pretrain else {
+            throw TrainingError("\(recipe.file): the \(recipe.stage.rawValue) stage of the CALM model is not wired in yet")
+        }
+        return try PretrainStage(recipe: recipe)
+    }
 
     /// Adds or replaces the factory for a `model.config` value.
     public static func register(_ config: String, _ factory: @escaping Factory) { factories[config] = factory }
@@ -17,7 +29,8 @@ public enum StageRegistry {
 
     /// Builds the stage for `recipe`, or explains which configs exist.
     public static func makeStage(for recipe: Recipe) throws -> TrainingStage {
-        guard let factory = factories[recipe.model.config] else {
+        let isConfigFile = recipe.model.config.hasSuffix(".yaml") || recipe.model.config.hasSuffix(".json")
+        guard let factory = factories[recipe.model.config] ?? (isConfigFile ? calmStage : nil) else {
             throw TrainingError("\(recipe.file): model.config '\(recipe.model.config)' has no training stage yet; known: \(configs.joined(separator: ", "))")
         }
         return try factory(recipe)

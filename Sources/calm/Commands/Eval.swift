@@ -4,6 +4,6 @@ import ArgumentParser
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score predictions against ground truth and print the metrics as one JSON object.",
-        subcommands: [EvalScoring.self, EvalCommenting.self, EvalSuggesting.self, EvalPersonalization.self]
+        subcommands: [EvalScoring.self, EvalCommenting.self, EvalAttributes.self, EvalSuggesting.self, EvalPersonalization.self]
     )
 }

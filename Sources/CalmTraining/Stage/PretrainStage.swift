@@ -1,0 +1,108 @@
+import CalmAutograd
+import CalmData
+import CalmModels
+import CalmSelfSupervision
+import CalmTensor
+import CalmText
+import Foundation
+
+/// Multi-scale text-guided self-supervised pretraining (architecture.md §2): every photo of the
+/// recipe's shards becomes, on the reader's worker threads, a question about one scale and an
+/// answer rendered from its pseudo-labels; the loss is next-token cross-entropy on the answer,
+/// with the answer routed to its scale's query tokens unless `pretrain.routing` is off.
+///
+/// The sample drawn for a record depends only on (seed, epoch, record), through the reader's
+/// per-record generator, so resume is exact.
+public final class PretrainStage: TrainingStage {
+    public let model: CalmModel
+    public let encoder: PretrainEncoder
+    public var parameters: [(name: String, variable: Variable)] { model.parameters() }
+    /// Seconds `nextMicroBatch` spent waiting for the reader (0 when prefetching keeps up).
+    public private(set) var dataWaitSeconds = 0.0
+
+    private let shards: ShardSet
+    private let options: ShardReader<PretrainExample>.Options
+    private let generator: PretrainSampleGenerator
+    private var reader: ShardReader<PretrainExample>
+
+    /// Builds the model (fresh weights from `train.seed`; the runtime applies `model.init_from`),
+    /// loads `model.language_weights` into `llm.*` when given, and opens the first shards source.
+    public init(recipe: Recipe) throws {
+        guard let source = recipe.data.sources.first(where: { $0.kind == .shards }) else {
+            throw TrainingError("\(recipe.file): the pretrain stage needs a data source of kind 'shards'")
+        }
+        guard let tokenizerPath = recipe.model.tokenizer else {
+            throw TrainingError("\(recipe.file): model.tokenizer is required (e.g. Datasets/tokenizers/calm-tiny.json)")
+        }
+        (model, encoder) = try Self.build(recipe, tokenizer: try Tokenizer.load(path: tokenizerPath), source: tokenizerPath)
+        if let languageWeights = recipe.model.languageWeights {
+            let report = try loadWeights(from: languageWeights, into: model.parameters().filter { $0.name.hasPrefix("llm.") })
+            guard report.initialized.isEmpty else {
+                throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
+            }
+        }
+        generator = PretrainSampleGenerator(attributesPerAnswer: recipe.pretrain.attributesPerAnswer)
+        shards = try ShardSet(folder: source.path)
+        options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
+                        shuffleBuffer: recipe.data.shuffleBuffer, workers: recipe.data.workers)
+        reader = try Self.makeReader(shards, options, nil, generator, encoder)
+    }
+
+    public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
+        let examples = try nextExamples()
+        let answerTokens = examples.reduce(0) { $0 + $1.sample.lossMask.filter { $0 }.count }
+        return MicroBatch(loss: model.loss(try makeBatch(examples)), tokens: answerTokens, images: examples.reduce(0) { $0 + $1.pixels.count })
+    }
+
+    /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
+    public func nextExamples() throws -> [PretrainExample] {
+        let waitStart = Date()
+        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        dataWaitSeconds += Date().timeIntervalSince(waitStart)
+        return examples
+    }
+
+    /// The model batch of some examples: padded sequences, stacked images, routing masks.
+    public func makeBatch(_ examples: [PretrainExample]) throws -> MultimodalBatch {
+        let side = encoder.imageSide
+        let pixels = examples.flatMap { $0.pixels.joined() }
+        return try MultimodalBatch(samples: examples.map(\.sample),
+                                   images: Tensor(pixels, shape: [pixels.count / (3 * side * side), 3, side, side]),
+                                   tokenIds: encoder.tokenIds, config: model.config, padId: encoder.endOfTurnId)
+    }
+
+    public var dataPosition: String { reader.position.text }
+
+    public func restore(dataPosition: String) throws {
+        reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition), generator, encoder)
+    }
+
+    /// The recipe's model (fresh weights from `train.seed`) and its encoder; calm's special tokens
+    /// are added to a tokenizer that lacks them (an imported one).
+    static func build(_ recipe: Recipe, tokenizer: Tokenizer, source: String) throws -> (CalmModel, PretrainEncoder) {
+        let config = try CalmConfig.load(recipe.model.config)
+        let tokenizer = tokenizer.id(of: CalmTokens.image) == nil ? tokenizer.addingCalmTokens() : tokenizer
+        guard tokenizer.vocabularySize <= config.language.vocabularySize else {
+            throw TrainingError("\(source): \(tokenizer.vocabularySize) tokens do not fit the model's vocabulary of \(config.language.vocabularySize)")
+        }
+        let encoder = try PretrainEncoder(tokenizer: tokenizer, options: recipe.pretrain, imageSide: config.vision.imageSize)
+        return (CalmModel(config, seed: UInt64(bitPattern: Int64(recipe.train.seed))), encoder)
+    }
+
+    private static func makeReader(_ shards: ShardSet, _ options: ShardReader<PretrainExample>.Options, _ position: ShardReaderPosition?,
+                                   _ generator: PretrainSampleGenerator, _ encoder: PretrainEncoder) throws -> ShardReader<PretrainExample> {
+        try ShardReader(shards: shards, options: options, resumingFrom: position) { record, random in
+            // The record's generator picks the sample's variation (scale, attributes, paraphrases, edit).
+            let sample = generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33))
+            return PretrainExample(sample: try encoder.trainingSample(sample), pixels: sample.images.map(encoder.pixels), scale: sample.scale)
+        }
+    }
+}
+
+/// One pretraining example, ready to batch: its token sequence and its images' pixels.
+public struct PretrainExample: Sendable {
+    public var sample: MultimodalSample
+    /// CHW pixels of each image, in placeholder order.
+    public var pixels: [[Float]]
+    public var scale: Scale
+}

@@ -1,0 +1,46 @@
+import CalmImage
+import CalmModels
+import CalmSelfSupervision
+import CalmTensor
+import XCTest
+@testable import CalmTraining
+
+final class PretrainEvaluationTests: XCTestCase {
+    func evaluation() throws -> PretrainEvaluation { try PretrainEvaluation(untrained: try PretrainFixture.recipe()) }
+
+    func photo() throws -> RGBImage {
+        let name = try FileManager.default.contentsOfDirectory(atPath: PretrainFixture.photos).sorted()[0]
+        return try ImageDecoder.decode(contentsOf: PretrainFixture.photos + "/" + name)
+    }
+
+    /// The forced choice's sentence scores agree with the model's own mean cross-entropy.
+    func testLogProbabilitiesMatchTheModelLoss() throws {
+        let evaluation = try evaluation(), image = try photo()
+        let samples = try ["The photo has a balanced exposure.", "The photo has severe overexposure."].map {
+            try evaluation.encoder.sequence(question: "<image>\nDescribe the lighting and colour of this photo.", answer: $0, scale: .low)
+        }
+        let scores = try evaluation.logProbabilities(samples, images: [image, image])
+        for (sample, score) in zip(samples, scores) {
+            let side = evaluation.encoder.imageSide
+            let batch = try MultimodalBatch(samples: [sample], images: Tensor(evaluation.encoder.pixels(image), shape: [1, 3, side, side]),
+                                            tokenIds: evaluation.encoder.tokenIds, config: evaluation.model.config)
+            let answerTokens = Double(sample.lossMask.filter { $0 }.count)
+            XCTAssertEqual(score, -evaluation.model.loss(batch).value.item * answerTokens, accuracy: 1e-3 * answerTokens)
+        }
+    }
+
+    func testReportCountsEveryQuestion() throws {
+        var evaluation = try evaluation()
+        (evaluation.questionsPerScale, evaluation.pairsPerPhoto, evaluation.maxTokens) = (1, 2, 8)
+        let report = try evaluation.run(photos: [("photo", try photo())])
+        let asked = Dictionary(uniqueKeysWithValues: report.generated.attributes.map { ($0.attribute, $0.asked) })
+        XCTAssertEqual(asked["exposure"], 1)
+        XCTAssertEqual(asked["clutter"], 1)
+        XCTAssertEqual(asked["preference"], 2)
+        XCTAssertEqual(report.generated.attributes.count, Attribute.allCases.count)
+        // Forced choice names a level of every attribute but the edit's strength.
+        XCTAssertEqual(report.forcedChoice.attributes.map(\.attribute), Attribute.allCases.filter { $0 != .editStrength }.map(\.rawValue))
+        XCTAssertTrue(report.forcedChoice.attributes.allSatisfy { $0.named == $0.asked })
+        XCTAssertEqual(report.examples.count, 4)
+    }
+}

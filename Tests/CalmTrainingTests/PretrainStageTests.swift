@@ -1,0 +1,74 @@
+import CalmAutograd
+import CalmData
+import CalmModels
+import CalmSelfSupervision
+import CalmTensor
+import CalmText
+import XCTest
+@testable import CalmTraining
+
+final class PretrainStageTests: XCTestCase {
+    func recipe(_ overrides: [String] = []) throws -> Recipe { try PretrainFixture.recipe(overrides) }
+
+    func testRoutingShowsEachScaleItsOwnGroup() throws {
+        let cases: [(routing: Bool, thematic: Bool, scale: Scale, visible: Set<VisualGroup>)] = [
+            (true, false, .low, [.low]), (true, false, .middle, [.middle]), (true, false, .high, [.high]),
+            (true, true, .middle, [.middle, .thematic]),
+            (false, false, .low, Set(VisualGroup.allCases)), (false, true, .high, Set(VisualGroup.allCases)),
+        ]
+        for c in cases {
+            let encoder = try PretrainStage(recipe: try recipe(["pretrain.routing=\(c.routing)", "pretrain.thematic_visible=\(c.thematic)"])).encoder
+            XCTAssertEqual(encoder.visibleGroups(c.scale), c.visible, "\(c)")
+        }
+    }
+
+    func testLossCoversTheAnswerAndItsEndOnly() throws {
+        let encoder = try PretrainStage(recipe: try recipe()).encoder
+        let answer = "The photo has a balanced exposure."
+        let sample = try encoder.sequence(question: "<image>\nHow is this photo exposed?", answer: answer, scale: .low)
+        let trained = zip(sample.ids, sample.lossMask).filter(\.1).map(\.0)
+        XCTAssertEqual(trained, encoder.tokenizer.encode(answer) + [encoder.endOfTurnId])
+        XCTAssertEqual(sample.ids.filter { $0 == encoder.tokenIds.image }.count, 1)
+
+        let short = try PretrainStage(recipe: try recipe(["pretrain.text_tokens=12"])).encoder
+        let cut = try short.sequence(question: "<image>\nHow is this photo exposed?", answer: answer, scale: .low)
+        XCTAssertEqual(cut.ids, Array(sample.ids.prefix(12)))
+    }
+
+    func testBatchesAreDeterministicAndResumeExactly() throws {
+        let first = try PretrainStage(recipe: try recipe()), second = try PretrainStage(recipe: try recipe())
+        var random = RandomGenerator(seed: 0)
+        let a = try first.nextMicroBatch(random: &random).loss.value.item
+        let position = first.dataPosition
+        let b = try first.nextMicroBatch(random: &random).loss.value.item
+        XCTAssertEqual(try second.nextMicroBatch(random: &random).loss.value.item, a)
+        try second.restore(dataPosition: position)
+        XCTAssertEqual(try second.nextMicroBatch(random: &random).loss.value.item, b)
+        // An untrained model is near uniform over its vocabulary.
+        XCTAssertEqual(a, log(Double(PretrainFixture.vocabularySize)), accuracy: 0.5)
+    }
+
+    func testRoutingMasksOnlyWhenRouting() throws {
+        for routing in [true, false] {
+            let stage = try PretrainStage(recipe: try recipe(["pretrain.routing=\(routing)"]))
+            let examples = (0..<2).map { _ in
+                PretrainExample(sample: try! stage.encoder.sequence(question: "<image>\nHow is this photo composed?",
+                                                                    answer: "It shows a clean, minimal scene.", scale: .middle),
+                                pixels: [[Float](repeating: 0.1, count: 3 * 32 * 32)], scale: .middle)
+            }
+            XCTAssertEqual(try stage.makeBatch(examples).routingMask != nil, routing)
+        }
+    }
+
+    func testTrainingLowersTheLoss() throws {
+        let recipe = try recipe(["train.max_steps=12", "optimizer.lr=3.0e-3", "checkpoint.every=12"])
+        let stage = try PretrainStage(recipe: recipe)
+        let trainer = Trainer(recipe: recipe, stage: stage)
+        trainer.progress = ProgressReporter(totalSteps: 12, every: 100)
+        guard case .finished = try trainer.run(resume: false) else { return XCTFail("the run did not finish") }
+        let losses = try String(contentsOfFile: recipe.runDirectory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.compactMap { $0["loss"] as? Double }
+        XCTAssertEqual(losses.count, 12)
+        XCTAssertLessThan(losses.suffix(3).reduce(0, +) / 3, losses.prefix(3).reduce(0, +) / 3 - 0.25)
+    }
+}
