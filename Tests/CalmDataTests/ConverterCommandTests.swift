@@ -7,20 +7,10 @@ final class ConverterCommandTests: XCTestCase {
     typealias F = ConverterFixtures
 
     private func calm(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let executable = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+        guard let run = try runCalm(arguments) else {
             throw XCTSkip("the calm executable is not built next to the tests (run `swift build` first)")
         }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        return run
     }
 
     func testConvertAVAWritesTheSetAndPrintsTheSkips() throws {
