@@ -54,6 +54,7 @@ final class TrainCommandMPITests: XCTestCase {
         try MPIJob.runProcess(calm, Array(train("single", batch: 6).dropFirst()))
         let output = try MPIJob.launch(ranks: 2, train("two", batch: 3))
         XCTAssertEqual(output.components(separatedBy: "steps done").count - 1, 1, "only rank 0 reports:\n\(output)")
+        XCTAssertTrue(output.contains("gradient allreduce overlapped with backward"), "overlap is on by default:\n\(output)")
         try assertSameRun("two", as: "single")
 
         // Resume the 2-rank run from its step-3 checkpoint on 3 ranks of 2 records.
