@@ -9,7 +9,9 @@ import Foundation
 // the ranks, SGD update) on a fixed global batch, split over however many ranks `mpirun`
 // started. Run by Scripts/mpi-bench.sh as 1 rank × 2 threads and 2 ranks × 1 thread.
 //
-//   DataParallelBench [model=mlp|calm-tiny] [batch=N] [steps=10] [threads=N] [bucket_mb=2] [width=1024] [depth=8]
+// overlap=1 sums each gradient bucket during backward (DataParallel.overlapBackward).
+//
+//   DataParallelBench [model=mlp|calm-tiny] [batch=N] [steps=10] [threads=N] [bucket_mb=2] [overlap=0] [width=1024] [depth=8]
 
 var options: [String: String] = [:]
 for argument in CommandLine.arguments.dropFirst() {
@@ -75,15 +77,15 @@ do {
     default: throw DistributedError("unknown model '\(model)' (mlp or calm-tiny)")
     }
     let parameters = workload.parameters
-    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: option("bucket_mb", 2) << 20)
+    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: option("bucket_mb", 2) << 20,
+                                overlapBackward: option("overlap", 0) != 0)
     let mine = BatchShare(communicator.rank, of: communicator.size).range(count: workload.globalBatch)
 
-    /// One training step; returns (seconds, seconds in the gradient sum).
+    /// One training step; returns (seconds, seconds in the gradient sum after backward).
     func step() throws -> (Double, Double) {
         let start = DispatchTime.now().uptimeNanoseconds
         let (loss, count) = try workload.loss(mine)
-        (loss * (try parallel.share(of: Double(count)))).backward()
-        try parallel.sumGradients()
+        try parallel.backwardSummingGradients(loss * (try parallel.share(of: Double(count))))
         noGrad {
             for p in parameters {
                 p.value = p.value - p.grad! * 0.01
@@ -115,7 +117,7 @@ do {
         let result: [String: Any] = [
             "model": model, "ranks": communicator.size, "threads_per_rank": threads, "global_batch": workload.globalBatch,
             "parameters": parameters.reduce(0) { $0 + $1.value.count }, "gradient_mb": Double(parallel.gradientBytes) / 1_048_576,
-            "buckets": parallel.plan.buckets.count, "seconds_per_step": slowest / Double(steps),
+            "buckets": parallel.plan.buckets.count, "overlap": parallel.overlapsBackward, "seconds_per_step": slowest / Double(steps),
             "sync_seconds_per_step": synchronizing / Double(steps), "sum_gradients_seconds": bare,
             "samples_per_s": Double(workload.globalBatch * steps) / slowest,
         ]

@@ -30,12 +30,24 @@ extension Variable {
     /// Back-propagates from this variable: adds d(self)/d(leaf) (times `seed`, which
     /// defaults to 1 and is required unless self has one element) into `grad` of every leaf
     /// that requires a gradient. The graph is kept, so backward may run again.
-    public func backward(seed: Tensor? = nil) {
+    ///
+    /// `onGradientFinal`, when given, is called once for every leaf that requires a gradient
+    /// and is an input of some tape entry reachable from self (or is self), as soon as no
+    /// entry left to replay can add to its `grad`: the leaf's `grad` then holds its value at
+    /// the end of this backward (nil when every contribution was nil and it had none before).
+    /// Leaves reached by no entry are never called. Calls follow the reverse recording order
+    /// of the entries that last used each leaf. Data-parallel training uses it to start
+    /// sending finished gradients while backward computes the rest.
+    public func backward(seed: Tensor? = nil, onGradientFinal: ((Variable) -> Void)? = nil) {
         precondition(seed != nil || value.count == 1, "backward: from a tensor of shape \(shape) needs a seed")
         let start = seed ?? Tensor.ones(shape, dtype: dtype)
         precondition(start.shape == shape && start.dtype == dtype,
                      "backward: seed \(start.dtype)\(start.shape) for a variable \(dtype)\(shape)")
-        guard let entry else { return accumulate(start) }
+        guard entry != nil else {
+            accumulate(start)
+            if requiresGrad { onGradientFinal?(self) }
+            return
+        }
 
         // Every variable reachable through tape entries, replayed newest first.
         var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
@@ -49,11 +61,14 @@ extension Variable {
             }
         }
         produced.sort { $0.entry!.sequence > $1.entry!.sequence }
+        var pending = onGradientFinal.map { _ in PendingLeafGradients(produced) }
 
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): start]
         for v in produced {
-            guard let g = grads.removeValue(forKey: ObjectIdentifier(v)) else { continue }
             let e = v.entry!
+            // Runs after this entry's contributions (if any) are in place, also when it has none.
+            defer { if let onGradientFinal { pending?.consume(e, onGradientFinal) } }
+            guard let g = grads.removeValue(forKey: ObjectIdentifier(v)) else { continue }
             let inputGrads = noGrad { e.backward(g) }
             precondition(inputGrads.count == e.inputs.count, "backward of \(e.opName): \(inputGrads.count) gradients for \(e.inputs.count) inputs")
             for (input, grad) in zip(e.inputs, inputGrads) where input.requiresGrad {
@@ -77,6 +92,30 @@ extension Variable {
             let own = Tensor(uninitialized: g.shape, dtype: g.dtype)
             g.copy(into: own)
             self.grad = own
+        }
+    }
+}
+
+/// How many replayed tape entries may still add to each leaf's gradient: a leaf is final
+/// once every entry using it (once per use: `x * x` counts twice) has been replayed.
+private struct PendingLeafGradients {
+    private var uses: [ObjectIdentifier: Int] = [:]
+
+    init(_ produced: [Variable]) {
+        for v in produced {
+            for input in v.entry!.inputs where input.requiresGrad && input.isLeaf {
+                uses[ObjectIdentifier(input), default: 0] += 1
+            }
+        }
+    }
+
+    /// Counts `entry` as replayed and reports the leaves it was the last user of.
+    mutating func consume(_ entry: TapeEntry, _ onGradientFinal: (Variable) -> Void) {
+        for input in entry.inputs where input.requiresGrad && input.isLeaf {
+            let key = ObjectIdentifier(input)
+            let left = uses[key]! - 1
+            uses[key] = left
+            if left == 0 { onGradientFinal(input) }
         }
     }
 }

@@ -19,6 +19,9 @@ public protocol Communicator: AnyObject {
     func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws
     /// Returns once every rank has called it.
     func barrier() throws
+    /// Whether a thread other than the one that created the communicator may run its
+    /// collectives (one thread at a time): what overlapping communication with backward needs.
+    var allowsCollectivesFromAnotherThread: Bool { get }
     /// Ends every rank of the group with `exitCode`: for a failure on one rank, which would
     /// otherwise leave the others waiting in their next collective forever.
     func abort(exitCode: Int32) -> Never
@@ -47,5 +50,6 @@ public final class SingleProcess: Communicator {
         guard root == 0 else { throw DistributedError("broadcast from rank \(root) in a group of one") }
     }
     public func barrier() throws {}
+    public var allowsCollectivesFromAnotherThread: Bool { true }
     public func abort(exitCode: Int32) -> Never { exit(exitCode) }
 }

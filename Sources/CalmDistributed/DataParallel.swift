@@ -16,16 +16,33 @@ public final class DataParallel {
     /// The trainable parameters, in model order (their order must agree across ranks).
     public let parameters: [Variable]
     public let plan: GradientBucketPlan
+    /// Whether `backwardSummingGradients` overlaps the allreduce with backward: asked for at
+    /// init, and possible only with several ranks whose communicator accepts collectives from
+    /// another thread (MPI granted at least `MPI_THREAD_SERIALIZED`).
+    public let overlapsBackward: Bool
     private let staging: [Tensor]
-    /// Seconds spent in `sumGradients` on its last call (packing, allreduce, unpacking).
+    /// The bucket holding each parameter's gradient.
+    private let bucketOfParameter: [ObjectIdentifier: Int]
+    /// Runs the overlapped allreduces one after another, in the order they were queued.
+    private let communication = DispatchQueue(label: "calm.data-parallel.allreduce")
+    /// Seconds spent in `sumGradients` on its last call (packing, allreduce, unpacking); for
+    /// `backwardSummingGradients` with overlap, the part after backward returned (the
+    /// communication backward did not hide, and unpacking).
     public private(set) var lastSynchronizationSeconds = 0.0
 
-    /// Prepares buckets of about `bucketBytes` (default 2 MiB) for the gradients of `parameters`.
-    public init(parameters: [Variable], communicator: any Communicator, bucketBytes: Int = 2 << 20) {
+    /// Prepares buckets of about `bucketBytes` (default 2 MiB) for the gradients of `parameters`;
+    /// `overlapBackward` asks `backwardSummingGradients` to send buckets during backward.
+    public init(parameters: [Variable], communicator: any Communicator, bucketBytes: Int = 2 << 20, overlapBackward: Bool = false) {
         self.communicator = communicator
         self.parameters = parameters
         plan = GradientBucketPlan(shapes: parameters.map(\.shape), dtypes: parameters.map(\.dtype), bucketBytes: bucketBytes)
         staging = plan.buckets.map { Tensor.zeros([$0.count], dtype: $0.dtype) }
+        var bucketOfParameter: [ObjectIdentifier: Int] = [:]
+        for (index, bucket) in plan.buckets.enumerated() {
+            for slot in bucket.slots { bucketOfParameter[ObjectIdentifier(parameters[slot.parameter])] = index }
+        }
+        self.bucketOfParameter = bucketOfParameter
+        overlapsBackward = overlapBackward && communicator.size > 1 && communicator.allowsCollectivesFromAnotherThread
     }
 
     /// Bytes of gradient each rank contributes to the allreduce per step.
@@ -55,14 +72,55 @@ public final class DataParallel {
     public func sumGradients() throws {
         guard communicator.size > 1 else { return }
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { lastSynchronizationSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        defer { lastSynchronizationSeconds = Self.seconds(since: start) }
+        for index in plan.buckets.indices {
+            pack(index)
+            try allreduce(staging[index])
+        }
+        try unpackSums()
+    }
+
+    /// `loss.backward()` then `sumGradients()`. With `overlapsBackward`, a bucket is packed as
+    /// soon as backward has made all its gradients final, and its allreduce runs on a
+    /// communication thread while backward goes on; buckets go out in plan order and each
+    /// holds the same values as in `sumGradients`, so the result is bitwise the same. With
+    /// gradient accumulation, call it for the last micro-batch only (plain `backward` before).
+    /// Both run the same collectives in the same order, so a rank with nothing to back-propagate
+    /// may call `sumGradients` while the others call this.
+    public func backwardSummingGradients(_ loss: Variable) throws {
+        guard overlapsBackward else {
+            loss.backward()
+            return try sumGradients()
+        }
+        var sender = BucketSender(plan: plan, communication: communication, send: { [unowned self] index in
+            self.pack(index)
+            let buffer = self.staging[index]
+            return { try self.allreduce(buffer) }
+        })
+        loss.backward { [bucketOfParameter] leaf in
+            if let bucket = bucketOfParameter[ObjectIdentifier(leaf)] { sender.parameterFinal(inBucket: bucket) }
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { lastSynchronizationSeconds = Self.seconds(since: start) }
+        // Parameters backward never reached are final too (no gradient, sent as zeros).
+        try sender.finish()
+        try unpackSums()
+    }
+
+    /// Copies bucket `index`'s gradients (zeros for a parameter without one) into its staging buffer.
+    private func pack(_ index: Int) {
+        let buffer = staging[index]
+        for slot in plan.buckets[index].slots {
+            let destination = view(buffer, slot)
+            if let grad = parameters[slot.parameter].grad { grad.copy(into: destination) } else { destination.fill(0) }
+        }
+    }
+
+    /// Copies the summed staging buffers back into the gradients of the parameters that have
+    /// one on some rank (after the buckets' allreduces, and itself one more collective).
+    private func unpackSums() throws {
         let present = try communicator.allreduceSum(parameters.map { $0.grad == nil ? 0 : 1 })
         for (bucket, buffer) in zip(plan.buckets, staging) {
-            for slot in bucket.slots {
-                let destination = view(buffer, slot)
-                if let grad = parameters[slot.parameter].grad { grad.copy(into: destination) } else { destination.fill(0) }
-            }
-            try allreduce(buffer)
             for slot in bucket.slots where present[slot.parameter] > 0 {
                 let parameter = parameters[slot.parameter]
                 if let grad = parameter.grad, grad.isContiguous, grad.dtype == buffer.dtype {
@@ -72,6 +130,10 @@ public final class DataParallel {
                 }
             }
         }
+    }
+
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     private func view(_ buffer: Tensor, _ slot: GradientBucketPlan.Slot) -> Tensor {

@@ -8,6 +8,8 @@ import Foundation
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
+    /// The thread support MPI granted (`MPI_Query_thread`): 0 single, 1 funneled, 2 serialized, 3 multiple.
+    public let threadLevel: Int
     private let mpi: MPILibrary
     /// Open MPI takes `int` counts: larger buffers go in pieces.
     private static let maxCount = Int(Int32.max)
@@ -21,6 +23,9 @@ public final class MPICommunicator: Communicator {
             try mpi.check(mpi.initThread(nil, nil, MPILibrary.threadSerialized, &provided), "MPI_Init_thread")
             atexit { MPICommunicator.finalizeAtExit() }
         }
+        var level: Int32 = 0
+        try mpi.check(mpi.queryThread(&level), "MPI_Query_thread")
+        threadLevel = Int(level)
         try mpi.check(mpi.setErrhandler(mpi.commWorld, mpi.errorsReturn), "MPI_Comm_set_errhandler")
         var value: Int32 = 0
         try mpi.check(mpi.commRank(mpi.commWorld, &value), "MPI_Comm_rank")
@@ -46,6 +51,8 @@ public final class MPICommunicator: Communicator {
         _ = world.mpi.finalized(&done)
         if done == 0 { _ = world.mpi.finalize() }
     }
+
+    public var allowsCollectivesFromAnotherThread: Bool { threadLevel >= Int(MPILibrary.threadSerialized) }
 
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         try allreduce(UnsafeMutableRawBufferPointer(buffer), elementSize: MemoryLayout<Float>.stride, type: mpi.float)

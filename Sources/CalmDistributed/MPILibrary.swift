@@ -11,6 +11,7 @@ final class MPILibrary {
     typealias InitThread = @convention(c) (UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?,
                                            Int32, UnsafeMutablePointer<Int32>) -> Int32
     typealias Flag = @convention(c) (UnsafeMutablePointer<Int32>) -> Int32
+    typealias QueryThread = @convention(c) (UnsafeMutablePointer<Int32>) -> Int32
     typealias CommInt = @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Int32
     typealias Allreduce = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) -> Int32
     typealias Bcast = @convention(c) (UnsafeMutableRawPointer?, Int32, Handle, Int32, Handle) -> Int32
@@ -29,6 +30,7 @@ final class MPILibrary {
 
     let initThread: InitThread
     let initialized: Flag
+    let queryThread: QueryThread
     let finalized: Flag
     let commRank: CommInt
     let commSize: CommInt
@@ -67,6 +69,7 @@ final class MPILibrary {
         func function<F>(_ name: String, _ type: F.Type) throws -> F { unsafeBitCast(try symbol(name), to: type) }
         initThread = try function("MPI_Init_thread", InitThread.self)
         initialized = try function("MPI_Initialized", Flag.self)
+        queryThread = try function("MPI_Query_thread", QueryThread.self)
         finalized = try function("MPI_Finalized", Flag.self)
         commRank = try function("MPI_Comm_rank", CommInt.self)
         commSize = try function("MPI_Comm_size", CommInt.self)

@@ -44,7 +44,7 @@ enum CalmTinyData {
 func runCalmTiny(_ job: CalmTinyJob, on communicator: any Communicator) throws -> CalmTinyResult {
     let model = CalmModel(CalmTinyData.config, seed: 7 + UInt64(communicator.rank))  // only the broadcast aligns the ranks
     let parameters = model.parameters()
-    let parallel = DataParallel(parameters: parameters.map(\.variable), communicator: communicator)
+    let parallel = DataParallel(parameters: parameters.map(\.variable), communicator: communicator, overlapBackward: true)
     try parallel.broadcastParameters()
     let optimizer = AdamW(parameters.map { ($0.name, $0.variable, true) }, hyper: .init(weightDecay: 0.05))
     let globalBatch = job.batchPerRank * communicator.size
@@ -58,8 +58,7 @@ func runCalmTiny(_ job: CalmTinyJob, on communicator: any Communicator) throws -
         let share = try parallel.share(of: Double(answerTokens))
         model.zeroGrad()
         let loss = model.loss(batch) * share
-        loss.backward()
-        try parallel.sumGradients()
+        try parallel.backwardSummingGradients(loss)
         losses.append(try communicator.allreduceSum([loss.value.item])[0])
         optimizer.step(lr: 1e-3)
     }

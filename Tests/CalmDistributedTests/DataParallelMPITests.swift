@@ -46,6 +46,22 @@ final class DataParallelMPITests: XCTestCase {
         XCTAssertLessThan(reference.losses.last!, reference.losses.first!, "the model does not learn")
     }
 
+    /// Overlapping the allreduce with backward changes when buckets are sent, not what is
+    /// summed: the same gradients, bit for bit, at every step.
+    func testOverlappedGradientSumIsBitIdenticalToTheSequentialOne() throws {
+        var sequential = job(batchPerRank: 3, steps: 4)
+        sequential.overlap = false
+        let plain = try mlpRanks(2, sequential)
+        let overlapped = try mlpRanks(2, job(batchPerRank: 3, steps: 4))
+        XCTAssertEqual(plain.map(\.overlapped), [false, false])
+        XCTAssertEqual(overlapped.map(\.overlapped), [true, true], "MPI granted no thread support: overlap not tested")
+        for rank in 0..<2 {
+            XCTAssertEqual(overlapped[rank].gradients.count, 4)
+            XCTAssertEqual(overlapped[rank].gradients, plain[rank].gradients, "rank \(rank): summed gradients differ")
+            XCTAssertEqual(overlapped[rank].weights, plain[rank].weights, "rank \(rank): weights differ")
+        }
+    }
+
     /// One epoch of 20 records in global batches of 6 (6, 6, 6, 2): two steps on 2 ranks,
     /// a checkpoint, the rest on 3 ranks (the last batch splits 1, 1, 0) == 4 steps in one process.
     func testResumeWithADifferentNumberOfRanks() throws {

@@ -19,12 +19,17 @@ struct TrainingJob: Codable {
     var checkpointTo: String?
     /// Where each rank writes its `TrainingResult` (rank-<r>.json).
     var results: String
+    /// Sum the gradients during backward (`DataParallel.overlapBackward`).
+    var overlap = true
 }
 
-/// What one rank saw: the global loss of every step and its final weights.
+/// What one rank saw: the global loss of every step, its final weights, and whether the
+/// gradient sums overlapped backward together with the summed gradients of every step.
 struct TrainingResult: Codable {
     var losses: [Double]
     var weights: [[Float]]
+    var overlapped = false
+    var gradients: [[Float]] = []
 }
 
 /// The weights and the global data position: all a resumed run needs (the optimizer is stateless).
@@ -79,7 +84,7 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
         Variable.parameter(Tensor.normal([SyntheticData.outputs], std: 0.1, using: &rng), name: "b2"),
     ]
     // Tiny buckets, so that this small model still spans several.
-    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: 256)
+    let parallel = DataParallel(parameters: parameters, communicator: communicator, bucketBytes: 256, overlapBackward: job.overlap)
     var position: ShardReaderPosition?
     if let path = job.resumeFrom {
         let checkpoint = try JSONDecoder().decode(MLPCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
@@ -91,24 +96,26 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
     let options = ShardReader<([Float], [Float])>.Options(batchSize: job.batchPerRank * communicator.size, seed: 3, shuffleBuffer: 5,
                                                           workers: 1, epochs: job.epochs, share: BatchShare(communicator.rank, of: communicator.size))
     let reader = try ShardReader(shards: ShardSet(folder: job.shards), options: options, resumingFrom: position, transform: SyntheticData.example)
-    var losses: [Double] = []
+    var result = TrainingResult(losses: [], weights: [], overlapped: parallel.overlapsBackward)
     for _ in 0..<job.steps {
         guard let (examples, globalCount) = try reader.nextShare() else { break }
         let share = try parallel.share(of: Double(examples.count))
+        guard share == Double(examples.count) / Double(globalCount) else {
+            throw DistributedError("rank \(communicator.rank): share \(share) of a global batch of \(globalCount), \(examples.count) here")
+        }
         var lossShare = 0.0
         if !examples.isEmpty {
             let x = Variable(Tensor(examples.flatMap(\.0), shape: [examples.count, inputs]))
             let y = Variable(Tensor(examples.flatMap(\.1), shape: [examples.count, SyntheticData.outputs]))
             let hidden = (x.matmul(parameters[0]) + parameters[1]).tanh()
             let loss = (hidden.matmul(parameters[2]) + parameters[3] - y).pow(2).mean() * share
-            loss.backward()
+            try parallel.backwardSummingGradients(loss)
             lossShare = loss.value.toDoubles()[0]
+        } else {
+            try parallel.sumGradients()  // nothing to back-propagate: zeros into the sum
         }
-        guard share == Double(examples.count) / Double(globalCount) else {
-            throw DistributedError("rank \(communicator.rank): share \(share) of a global batch of \(globalCount), \(examples.count) here")
-        }
-        try parallel.sumGradients()
-        losses.append(try communicator.allreduceSum([lossShare])[0])
+        result.losses.append(try communicator.allreduceSum([lossShare])[0])
+        result.gradients.append(parameters.flatMap { $0.grad!.toArray(Float.self) })
         noGrad {
             for p in parameters {
                 p.value = p.value - p.grad! * 0.1
@@ -116,11 +123,11 @@ func runTraining(_ job: TrainingJob, on communicator: any Communicator) throws -
             }
         }
     }
-    let weights = parameters.map { $0.value.toArray(Float.self) }
+    result.weights = parameters.map { $0.value.toArray(Float.self) }
     if let path = job.checkpointTo, communicator.isRoot {
-        let data = try JSONEncoder().encode(MLPCheckpoint(weights: weights, position: reader.position))
+        let data = try JSONEncoder().encode(MLPCheckpoint(weights: result.weights, position: reader.position))
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
     try communicator.barrier()
-    return TrainingResult(losses: losses, weights: weights)
+    return result
 }

@@ -33,6 +33,41 @@ final class DataParallelUnitTests: XCTestCase {
         }
     }
 
+    /// Buckets completed out of order still go out in plan order; buckets backward never
+    /// completes go out at `finish`; after the first failed allreduce the rest are skipped.
+    func testBucketSenderKeepsPlanOrder() {
+        // Parameters 3, 2 | 1 | 0 (reverse order, 8 bytes per bucket).
+        let plan = GradientBucketPlan(shapes: [[2], [2], [1], [1]], dtypes: Array(repeating: .float32, count: 4), bucketBytes: 8)
+        XCTAssertEqual(plan.buckets.map { $0.slots.map(\.parameter) }, [[3, 2], [1], [0]])
+        let queue = DispatchQueue(label: "test.allreduce")
+        var packed: [Int] = [], reduced: [Int] = []
+        struct Failure: Error {}
+        func sender(failing: Int? = nil) -> BucketSender {
+            BucketSender(plan: plan, communication: queue) { index in
+                packed.append(index)
+                return {
+                    reduced.append(index)
+                    if index == failing { throw Failure() }
+                }
+            }
+        }
+
+        var ordered = sender()
+        ordered.parameterFinal(inBucket: 2)
+        ordered.parameterFinal(inBucket: 0)
+        XCTAssertEqual(packed, [], "bucket 0 still waits for a parameter")
+        ordered.parameterFinal(inBucket: 0)
+        XCTAssertEqual(packed, [0])
+        XCTAssertNoThrow(try ordered.finish())
+        XCTAssertEqual(packed, [0, 1, 2])
+        XCTAssertEqual(reduced, [0, 1, 2])
+
+        (packed, reduced) = ([], [])
+        var failing = sender(failing: 1)
+        XCTAssertThrowsError(try failing.finish()) { XCTAssertTrue($0 is Failure) }
+        XCTAssertEqual(reduced, [0, 1], "allreduces after a failure must be skipped")
+    }
+
     func testBatchSharesTileTheBatchInOrder() {
         for ranks in 1...5 {
             for count in 0...13 {

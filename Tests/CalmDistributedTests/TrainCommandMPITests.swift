@@ -28,8 +28,8 @@ final class TrainCommandMPITests: XCTestCase {
     override func tearDownWithError() throws { if !folder.isEmpty { try? FileManager.default.removeItem(atPath: folder) } }
 
     /// The arguments of `calm train` with `per-rank batch` into run folder `name`.
-    func train(_ name: String, batch: Int, resume: Bool = false) -> [String] {
-        [calm, "train", folder + "/probe.yaml", "train.batch_size=\(batch)", "run.dir=\(folder)/\(name)"] + (resume ? ["--resume"] : [])
+    func train(_ name: String, batch: Int, resume: Bool = false, _ settings: [String] = []) -> [String] {
+        [calm, "train", folder + "/probe.yaml", "train.batch_size=\(batch)", "run.dir=\(folder)/\(name)"] + settings + (resume ? ["--resume"] : [])
     }
 
     /// Logged losses and final weights of a run folder.
@@ -54,6 +54,7 @@ final class TrainCommandMPITests: XCTestCase {
         try MPIJob.runProcess(calm, Array(train("single", batch: 6).dropFirst()))
         let output = try MPIJob.launch(ranks: 2, train("two", batch: 3))
         XCTAssertEqual(output.components(separatedBy: "steps done").count - 1, 1, "only rank 0 reports:\n\(output)")
+        XCTAssertTrue(output.contains("gradient allreduce overlapped with backward"), "overlap is on by default:\n\(output)")
         try assertSameRun("two", as: "single")
 
         // Resume the 2-rank run from its step-3 checkpoint on 3 ranks of 2 records.
@@ -61,5 +62,18 @@ final class TrainCommandMPITests: XCTestCase {
         try FileManager.default.removeItem(atPath: checkpoints.path(forStep: 6))
         try MPIJob.launch(ranks: 3, train("two", batch: 2, resume: true))
         try assertSameRun("two", as: "single")
+    }
+
+    /// With gradient accumulation only the last micro-batch's backward overlaps the allreduce;
+    /// `CALM_OVERLAP=0` turns overlap off. Either way the run is the same, bit for bit.
+    func testOverlapWithGradientAccumulationMatchesTheSequentialPathExactly() throws {
+        let accumulate = ["train.gradient_accumulation=2"]
+        let overlapped = try MPIJob.launch(ranks: 2, train("overlap", batch: 2, accumulate))
+        XCTAssertTrue(overlapped.contains("gradient allreduce overlapped with backward"), overlapped)
+        let sequential = try MPIJob.launch(ranks: 2, train("sequential", batch: 2, accumulate), environment: ["CALM_OVERLAP": "0"])
+        XCTAssertTrue(sequential.contains("gradient allreduce after backward"), sequential)
+        let (a, b) = (try outcome("overlap"), try outcome("sequential"))
+        XCTAssertEqual(a.losses, b.losses)
+        XCTAssertEqual(a.weights, b.weights)
     }
 }

@@ -56,7 +56,9 @@ public final class Trainer {
         optimizer = AdamW(trainable.map { ($0.name, $0.variable, recipe.decays(parameter: $0.name)) },
                           hyper: .init(beta1: betas[0], beta2: betas[1], eps: recipe.optimizer.eps,
                                        weightDecay: recipe.optimizer.weightDecay))
-        parallel = DataParallel(parameters: trainable.map(\.variable), communicator: communicator)
+        // On several ranks, gradient buckets are summed during backward unless CALM_OVERLAP=0.
+        parallel = DataParallel(parameters: trainable.map(\.variable), communicator: communicator,
+                                overlapBackward: ProcessInfo.processInfo.environment["CALM_OVERLAP"] != "0")
         schedule = LearningRateSchedule(recipe: recipe)
         random = RandomGenerator(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
     }
@@ -71,6 +73,8 @@ public final class Trainer {
                                     + "(its stage does not read a rank's share of the data); run it without mpirun")
             }
             try stage.readShare(rank: communicator.rank, of: communicator.size)
+            progress.note(parallel.overlapsBackward ? "gradient allreduce overlapped with backward"
+                          : "gradient allreduce after backward (CALM_OVERLAP=0, or MPI allows no calls from another thread)")
         }
         if communicator.isRoot {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -171,16 +175,17 @@ public final class Trainer {
         for (_, variable) in trainable { variable.zeroGrad() }
         let microBatches = recipe.train.gradientAccumulation
         var result = StepResult(loss: 0, gradNorm: 0, tokens: 0, images: 0, applied: false)
-        for _ in 0..<microBatches {
+        for micro in 0..<microBatches {
             let batch = try stage.nextMicroBatch(random: &random)
             // This rank's part of the global micro-batch's mean loss (1 in a single process).
             let share = try parallel.share(of: Double(batch.averagedOver))
-            (batch.loss * share / Double(microBatches)).backward()
+            let scaled = batch.loss * share / Double(microBatches)
+            // The last backward also sums the gradients over the ranks (overlapped when enabled).
+            if micro == microBatches - 1 { try parallel.backwardSummingGradients(scaled) } else { scaled.backward() }
             result.loss += batch.loss.value.item * share / Double(microBatches)
             result.tokens += batch.tokens
             result.images += batch.images
         }
-        try parallel.sumGradients()
         let totals = try communicator.allreduceSum([result.loss, Double(result.tokens), Double(result.images)])
         (result.loss, result.tokens, result.images) = (totals[0], Int(totals[1]), Int(totals[2]))
         let parameters = trainable.map(\.variable)
