@@ -29,6 +29,18 @@ public enum CommunicatorEnvironment {
         ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy.compactMap { environment[$0].flatMap(Int.init) }.first ?? 1
     }
 
+    /// Whether to overlap the gradient allreduce with backward. It pays when ranks span several
+    /// machines (the network card moves the buckets while the cores compute); with every rank on
+    /// one machine the shared-memory allreduce takes CPU from backward and steps get slower
+    /// (measured: Sources/CalmDistributed/README.md). `CALM_OVERLAP=1` or `0` decides explicitly.
+    public static func overlapsBackward(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        switch environment["CALM_OVERLAP"] {
+        case "1": return true
+        case "0": return false
+        default: return (launchedSize(environment) ?? 1) > localRanks(environment)
+        }
+    }
+
     /// Gives each rank on this machine an equal share of its cores for OpenBLAS and the
     /// kernels, so that ranks do not oversubscribe them (nested threading loses badly). An
     /// explicit `OPENBLAS_NUM_THREADS` wins. Returns the threads per rank.

@@ -146,4 +146,18 @@ final class DataParallelUnitTests: XCTestCase {
         XCTAssertNil(unused.grad)
         XCTAssertEqual(parallel.gradientBytes, 16)
     }
+
+    /// Overlap is the default only where it pays: ranks spread over several machines.
+    func testOverlapDefaultsToOnOnlyAcrossMachines() {
+        let table: [([String: String], Bool)] = [
+            ([:], false),
+            (["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_LOCAL_SIZE": "2"], false),
+            (["OMPI_COMM_WORLD_SIZE": "8", "OMPI_COMM_WORLD_LOCAL_SIZE": "2"], true),
+            (["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_LOCAL_SIZE": "2", "CALM_OVERLAP": "1"], true),
+            (["OMPI_COMM_WORLD_SIZE": "8", "OMPI_COMM_WORLD_LOCAL_SIZE": "2", "CALM_OVERLAP": "0"], false),
+        ]
+        for (environment, expected) in table {
+            XCTAssertEqual(CommunicatorEnvironment.overlapsBackward(environment), expected, "\(environment)")
+        }
+    }
 }

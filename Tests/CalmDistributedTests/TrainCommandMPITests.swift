@@ -54,7 +54,7 @@ final class TrainCommandMPITests: XCTestCase {
         try MPIJob.runProcess(calm, Array(train("single", batch: 6).dropFirst()))
         let output = try MPIJob.launch(ranks: 2, train("two", batch: 3))
         XCTAssertEqual(output.components(separatedBy: "steps done").count - 1, 1, "only rank 0 reports:\n\(output)")
-        XCTAssertTrue(output.contains("gradient allreduce overlapped with backward"), "overlap is on by default:\n\(output)")
+        XCTAssertTrue(output.contains("gradient allreduce after backward"), "one machine: no overlap by default:\n\(output)")
         try assertSameRun("two", as: "single")
 
         // Resume the 2-rank run from its step-3 checkpoint on 3 ranks of 2 records.
@@ -65,10 +65,11 @@ final class TrainCommandMPITests: XCTestCase {
     }
 
     /// With gradient accumulation only the last micro-batch's backward overlaps the allreduce;
-    /// `CALM_OVERLAP=0` turns overlap off. Either way the run is the same, bit for bit.
+    /// `CALM_OVERLAP=1` forces overlap on this one machine, `0` turns it off. Either way the run is
+    /// the same, bit for bit.
     func testOverlapWithGradientAccumulationMatchesTheSequentialPathExactly() throws {
         let accumulate = ["train.gradient_accumulation=2"]
-        let overlapped = try MPIJob.launch(ranks: 2, train("overlap", batch: 2, accumulate))
+        let overlapped = try MPIJob.launch(ranks: 2, train("overlap", batch: 2, accumulate), environment: ["CALM_OVERLAP": "1"])
         XCTAssertTrue(overlapped.contains("gradient allreduce overlapped with backward"), overlapped)
         let sequential = try MPIJob.launch(ranks: 2, train("sequential", batch: 2, accumulate), environment: ["CALM_OVERLAP": "0"])
         XCTAssertTrue(sequential.contains("gradient allreduce after backward"), sequential)

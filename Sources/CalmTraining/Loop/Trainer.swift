@@ -56,9 +56,9 @@ public final class Trainer {
         optimizer = AdamW(trainable.map { ($0.name, $0.variable, recipe.decays(parameter: $0.name)) },
                           hyper: .init(beta1: betas[0], beta2: betas[1], eps: recipe.optimizer.eps,
                                        weightDecay: recipe.optimizer.weightDecay))
-        // On several ranks, gradient buckets are summed during backward unless CALM_OVERLAP=0.
+        // Gradient buckets are summed during backward where that pays: ranks on several machines.
         parallel = DataParallel(parameters: trainable.map(\.variable), communicator: communicator,
-                                overlapBackward: ProcessInfo.processInfo.environment["CALM_OVERLAP"] != "0")
+                                overlapBackward: CommunicatorEnvironment.overlapsBackward())
         schedule = LearningRateSchedule(recipe: recipe)
         random = RandomGenerator(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
     }
@@ -74,7 +74,7 @@ public final class Trainer {
             }
             try stage.readShare(rank: communicator.rank, of: communicator.size)
             progress.note(parallel.overlapsBackward ? "gradient allreduce overlapped with backward"
-                          : "gradient allreduce after backward (CALM_OVERLAP=0, or MPI allows no calls from another thread)")
+                          : "gradient allreduce after backward (all ranks on one machine or CALM_OVERLAP=0, or MPI allows no calls from another thread)")
         }
         if communicator.isRoot {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
