@@ -17,6 +17,8 @@ struct Calm: ParsableCommand {
             Tokenize.self,
             Attributes.self,
             Model.self,
+            Train.self,
+            Plot.self,
         ]
     )
 }
