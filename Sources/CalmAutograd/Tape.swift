@@ -54,7 +54,7 @@ extension Variable {
         for v in produced {
             guard let g = grads.removeValue(forKey: ObjectIdentifier(v)) else { continue }
             let e = v.entry!
-            let inputGrads = noGrad { e.backward(g) }
+            let inputGrads = OpProfiler.measure(e.opName, backward: true) { noGrad { e.backward(g) } }
             precondition(inputGrads.count == e.inputs.count, "backward of \(e.opName): \(inputGrads.count) gradients for \(e.inputs.count) inputs")
             for (input, grad) in zip(e.inputs, inputGrads) where input.requiresGrad {
                 guard let grad else { continue }

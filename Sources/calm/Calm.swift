@@ -19,6 +19,7 @@ struct Calm: ParsableCommand {
             Model.self,
             Train.self,
             Plot.self,
+            Bench.self,
         ]
     )
 }
