@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "CalmSelfSupervision", dependencies: ["CalmImage"]),
 
         // Training: recipes, stages, checkpoints, the training loop.
-        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData",
+        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmKernels", "CalmHDF5", "CalmImage", "CalmData",
                                             .product(name: "Yams", package: "Yams")]),
 
         // Evaluation: scoring and commenting metrics.

@@ -70,7 +70,10 @@ struct Bench: ParsableCommand {
             }
             step()
             let times = (0..<options.steps).map { _ in seconds(step) }
-            if profile { printProfile { step() } }
+            if profile {
+                printProfile { model.zeroGrad(); model.loss(workload.batch).backward() }
+                FileHandle.standardError.write(Data(String(format: "AdamW step %.1f ms\n", 1000 * seconds { optimizer.step(lr: 1e-4) }).utf8))
+            }
             let stepSeconds = median(times)
             let gflops = workload.stepFLOPs / stepSeconds / 1e9
             try options.report([
