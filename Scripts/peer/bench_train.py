@@ -50,6 +50,8 @@ def main():
     parser.add_argument("--config", default="calm-tiny", choices=sorted(CONFIGS))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--count-flops", action="store_true",
+                        help="print torch's own FLOP count of forward + backward (to check calm's analytic count)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -64,6 +66,12 @@ def main():
         loss.backward()
         optimizer.step()
 
+    if args.count_flops:
+        from torch.utils.flop_counter import FlopCounterMode
+        with FlopCounterMode(display=False) as counter:
+            F.cross_entropy(model(images, tokens, rows, rows=answer_rows), labels).backward()
+        print(json.dumps({"config": args.config, "step_gflop": counter.get_total_flops() / 1e9}))
+        return
     step()
     times = []
     for _ in range(args.steps):

@@ -3,7 +3,7 @@ with 1 thread and the peer with 2 threads, interleaved so that load from other p
 all sides alike; medians over rounds, the peer's best thread setting, and the ratio.
 
     swift build -c release --product calm
-    python3 Scripts/peer/compare.py --config calm-tiny --rounds 3 --steps 5
+    python3 Scripts/peer/compare.py --config calm-tiny --rounds 3 --steps 5 [--baseline /tmp/calm-before]
 """
 import argparse
 import json
@@ -27,11 +27,16 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--calm", default=os.path.join(ROOT, ".build/release/calm"))
+    parser.add_argument("--baseline", help="an earlier calm binary, timed as one more side (before/after ratios)")
     parser.add_argument("--calm-threads", type=int, default=2)
     parser.add_argument("--peer-threads", default="1,2")
     args = parser.parse_args()
-    sides = {"calm": [args.calm, "bench", "train", "--config", args.config, "--steps", str(args.steps),
-                      "--threads", str(args.calm_threads), "--json"]}
+    def calm(binary):
+        return [binary, "bench", "train", "--config", args.config, "--steps", str(args.steps),
+                "--threads", str(args.calm_threads), "--json"]
+    sides = {"calm": calm(args.calm)}
+    if args.baseline:
+        sides["calm-baseline"] = calm(args.baseline)
     for threads in args.peer_threads.split(","):
         sides[f"pytorch-{threads}t"] = [sys.executable, os.path.join(HERE, "bench_train.py"), "--config", args.config,
                                         "--threads", threads, "--steps", str(args.steps)]
@@ -46,7 +51,9 @@ def main():
     for name, s in summary.items():
         gflops = calm["step_gflop"] / s["step_s"]  # the same matmul FLOPs on both sides
         print(f"{args.config:10s} {name:12s} step {s['step_s']:7.3f} s  {gflops:6.1f} GFLOP/s  peak RSS {s['peak_rss_mb']:7.0f} MiB")
-    best = min((n for n in summary if n != "calm"), key=lambda n: summary[n]["step_s"])
+    if args.baseline:
+        print(f"{args.config:10s} speed-up over calm-baseline: {summary['calm-baseline']['step_s'] / summary['calm']['step_s']:.2f}x")
+    best = min((n for n in summary if n.startswith("pytorch")), key=lambda n: summary[n]["step_s"])
     ratio = summary[best]["step_s"] / summary["calm"]["step_s"]
     print(f"{args.config:10s} speed-up over {best} (its fastest): {ratio:.2f}x; "
           f"memory {summary['calm']['peak_rss_mb'] / summary[best]['peak_rss_mb']:.2f}x of it; "
