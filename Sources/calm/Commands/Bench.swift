@@ -114,6 +114,9 @@ extension Bench {
         @Option(help: "Tokens to generate.")
         var tokens = 64
 
+        @Flag(help: "After timing, profile one comment: seconds per op on stderr.")
+        var profile = false
+
         func run() throws {
             let config = try options.prepare()
             let model = CalmModel(config, seed: 1)
@@ -143,6 +146,7 @@ extension Bench {
             try comment()
             let scoreTimes = (0..<options.steps).map { _ in seconds(scoreImage) }
             let commentTimes = try (0..<options.steps).map { _ in try seconds(comment) }
+            if profile { Bench.printProfile { try? comment() } }
             try options.report([
                 "config": options.config, "threads": BLAS.threads, "steps": options.steps,
                 "score_s": median(scoreTimes), "score": score,
