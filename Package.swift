@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "CalmDistributed", dependencies: ["CalmTensor", "CalmAutograd", "CalmData"], exclude: ["README.md"]),
 
         // Training: recipes, stages, checkpoints, the training loop.
-        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmHDF5", "CalmImage", "CalmData", "CalmDistributed",
+        .target(name: "CalmTraining", dependencies: ["CalmTensor", "CalmAutograd", "CalmKernels", "CalmHDF5", "CalmImage", "CalmData", "CalmDistributed",
                                             "CalmText", "CalmNN", "CalmModels", "CalmSelfSupervision",
                                             .product(name: "Yams", package: "Yams")]),
 

@@ -216,10 +216,12 @@ class Llama(nn.Module):
         if not c["tiedEmbeddings"]:
             self.lm_head = nn.Linear(c["width"], c["vocabularySize"], bias=False)
 
-    def forward(self, x, mask):
+    def forward(self, x, mask, rows=None):
         for layer in self.layers:
             x = layer(x, mask)
         x = self.norm(x)
+        if rows is not None:  # only these flattened positions go through the head (calm's training loss)
+            x = x.reshape(-1, x.shape[-1])[rows]
         return x @ self.embed.weight.T if self.c["tiedEmbeddings"] else self.lm_head(x)
 
 
@@ -241,10 +243,11 @@ class CALM(nn.Module):
             else:
                 nn.init.normal_(p, std=0.02)
 
-    def forward(self, images, tokens, slots, mask=None):
+    def forward(self, images, tokens, slots, mask=None, rows=None):
         """Logits [B, T, V]. `slots` [B·T] int64: for each flattened position, the row of the
         table cat(text embeddings [B·T, D], visual tokens [N·visual, D]) it takes.
-        `mask` bool [B, 1, T, T] (True = may attend), combined with causal masking here."""
+        `mask` bool [B, 1, T, T] (True = may attend), combined with causal masking here.
+        `rows` [R] int64: logits [R, V] of these flattened positions only."""
         b, t = tokens.shape
         d = self.c["language"]["width"]
         text = self.llm.embed(tokens).reshape(b * t, d)
@@ -254,7 +257,7 @@ class CALM(nn.Module):
         x = text[slots].reshape(b, t, d)
         causal = torch.ones(t, t, dtype=torch.bool).tril()
         full = causal if mask is None else causal & mask
-        return self.llm(x, full)
+        return self.llm(x, full, rows)
 
 
 def count(c):

@@ -38,7 +38,7 @@ extension Op {
     /// one, records it on the tape.
     public func apply(_ inputs: [Variable]) -> Variable {
         let values = inputs.map(\.value)
-        let (output, saved) = forward(values)
+        let (output, saved) = OpProfiler.measure(Self.name, backward: false) { forward(values) }
         let needsGrad = inputs.map(\.requiresGrad)
         guard GradMode.isEnabled, needsGrad.contains(true) else { return Variable(output) }
         let entry = TapeEntry(opName: Self.name, inputs: inputs) { gradOutput in

@@ -69,7 +69,7 @@ extension Variable {
             // Runs after this entry's contributions (if any) are in place, also when it has none.
             defer { if let onGradientFinal { pending?.consume(e, onGradientFinal) } }
             guard let g = grads.removeValue(forKey: ObjectIdentifier(v)) else { continue }
-            let inputGrads = noGrad { e.backward(g) }
+            let inputGrads = OpProfiler.measure(e.opName, backward: true) { noGrad { e.backward(g) } }
             precondition(inputGrads.count == e.inputs.count, "backward of \(e.opName): \(inputGrads.count) gradients for \(e.inputs.count) inputs")
             for (input, grad) in zip(e.inputs, inputGrads) where input.requiresGrad {
                 guard let grad else { continue }

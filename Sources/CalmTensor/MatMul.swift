@@ -62,11 +62,7 @@ extension Tensor {
         let a = GemmOperand(a) ?? GemmOperand(a.contiguous())!
         let b = GemmOperand(b) ?? GemmOperand(b.contiguous())!
         let m = c.shape[0], n = c.shape[1], k = a.cols
-        if m == 1, k > 1, a.tensor.strides[1] >= 1 {
-            // A single row (decoding one token): gemv reads b once; gemm would first pack all of it.
-            gemv(b, a.tensor, incx: Int32(a.tensor.strides[1]), into: c)
-            return
-        }
+        if m == 1 { return gemv(a, b, into: c, n: n, k: k) }
         let ldc = Int32(Swift.max(c.strides[0], n))
         if c.dtype == .float32 {
             cblas_sgemm(CblasRowMajor, a.trans, b.trans, Int32(m), Int32(n), Int32(k), 1,
@@ -81,17 +77,18 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// `c[0, :] = x · b` for a row `x` of `b.rows` elements `incx` apart.
-    static func gemv(_ b: GemmOperand, _ x: Tensor, incx: Int32, into c: Tensor) {
-        // Row-major b [k, n] is used transposed; a transposed view is [n, k] in memory.
-        let (order, rows, cols) = b.trans == CblasNoTrans ? (CblasTrans, b.tensor.shape[0], b.tensor.shape[1])
-                                                          : (CblasNoTrans, b.tensor.shape[1], b.tensor.shape[0])
+    /// `c = a x b` for one row `a` (decoding): gemv reads b once, where gemm would first copy
+    /// (pack) all of it, which made each generated token cost several times its weights' reads.
+    fileprivate static func gemv(_ a: GemmOperand, _ b: GemmOperand, into c: Tensor, n: Int, k: Int) {
+        // Row a's element j sits j·incx apart; b [k, n] is walked as b (rows k) or its transpose.
+        let incx = a.trans == CblasNoTrans ? 1 : a.ld
+        let (trans, rows, cols) = b.trans == CblasNoTrans ? (CblasTrans, k, n) : (CblasNoTrans, n, k)
         if c.dtype == .float32 {
-            cblas_sgemv(CblasRowMajor, order, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Float.self), b.ld,
-                        x.pointer(as: Float.self), incx, 0, c.pointer(as: Float.self), 1)
+            cblas_sgemv(CblasRowMajor, trans, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Float.self), b.ld,
+                        a.tensor.pointer(as: Float.self), incx, 0, c.pointer(as: Float.self), 1)
         } else {
-            cblas_dgemv(CblasRowMajor, order, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Double.self), b.ld,
-                        x.pointer(as: Double.self), incx, 0, c.pointer(as: Double.self), 1)
+            cblas_dgemv(CblasRowMajor, trans, Int32(rows), Int32(cols), 1, b.tensor.pointer(as: Double.self), b.ld,
+                        a.tensor.pointer(as: Double.self), incx, 0, c.pointer(as: Double.self), 1)
         }
     }
 }

@@ -27,6 +27,7 @@ struct Calm: ParsableCommand {
             Model.self,
             Train.self,
             Plot.self,
+            Bench.self,
         ]
     )
 }

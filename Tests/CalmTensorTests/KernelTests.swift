@@ -136,7 +136,9 @@ final class KernelTests: XCTestCase {
             ([3, 4], [4, 5], true, true), ([2, 3, 4], [4, 5], false, false), ([2, 3, 4], [2, 4, 5], true, true),
             ([2, 1, 3, 4], [3, 4, 2], false, false), ([1, 4], [4, 1], false, false), ([2, 3, 0], [0, 2], false, false),
             ([6, 9, 10], [6, 10, 11], false, true),  // batch·m·n·k above minimumGemmWork: one gemm per core
-            ([1, 7], [7, 5], false, false), ([1, 7], [7, 5], true, true), ([1, 1, 7], [7, 5], false, true),  // one row: gemv
+            // One row (decoding) goes to gemv, with b as stored and transposed.
+            ([1, 4], [4, 5], false, false), ([1, 4], [4, 5], false, true), ([3, 1, 4], [3, 4, 5], true, false),
+            ([1, 7], [7, 5], false, false), ([1, 7], [7, 5], true, true), ([1, 1, 7], [7, 5], false, true),
         ]
         for dtype in [DType.float32, .float64] {
             for (sa, sb, ta, tb) in cases {
@@ -158,5 +160,15 @@ final class KernelTests: XCTestCase {
                 assertClose(c.toDoubles(), expected, dtype == .float32 ? 1e-5 : 1e-13, "\(dtype) \(sa)\(ta ? "ᵀ" : "") x \(sb)\(tb ? "ᵀ" : "")")
             }
         }
+    }
+
+    func testOneRowMatmulReadsAStridedRow() {
+        // Column 1 of x as a row: its elements lie 3 apart, which gemv takes as its increment.
+        let x = Tensor.normal([4, 3], dtype: .float32, using: &rng), b = Tensor.normal([4, 5], dtype: .float32, using: &rng)
+        let row = x.transposed().slice(axis: 0, 1..<2)
+        let xs = x.toDoubles(), bs = b.toDoubles()
+        var expected = [Double](repeating: 0, count: 5)
+        for j in 0..<5 { for q in 0..<4 { expected[j] += xs[q * 3 + 1] * bs[q * 5 + j] } }
+        assertClose(row.matmul(b).toDoubles(), expected, 1e-5, "strided row x b")
     }
 }

@@ -14,7 +14,14 @@ public struct MatMulOp: Op {
             if b.rank == 2 {
                 // A shared weight: fold the batch into one gemm instead of summing per-batch products.
                 let k = a.shape[a.rank - 1], n = g.shape[g.rank - 1]
-                gb = a.reshaped([-1, k]).transposed().matmul(g.reshaped([-1, n]))
+                let rows = a.reshaped([-1, k]), grads = g.reshaped([-1, n])
+                if b.strides == [1, k] && n > 1 {
+                    // b is a transposed [n, k] weight (Linear): produce its gradient in the weight's own
+                    // layout, so that it reaches the leaf contiguous instead of as a strided transpose.
+                    gb = grads.transposed().matmul(rows).transposed()
+                } else {
+                    gb = rows.transposed().matmul(grads)
+                }
             } else {
                 gb = a.transposed().matmul(g).sum(toShape: b.shape)
             }

@@ -69,4 +69,9 @@ void calm_copy_strided(size_t element_size, int ndim, const int64_t *shape,
                        void *out, const int64_t *out_strides,
                        const void *x, const int64_t *x_strides);
 
+// One AdamW update of n float32 parameters in place: p ← p·decay, then the moments m and v
+// and the bias-corrected step (the formula in CalmTraining's AdamW).
+void calm_adamw_f32(int64_t n, float *p, float *m, float *v, const float *g, float decay,
+                    float beta1, float beta2, float step_size, float bias2_root, float eps);
+
 #endif

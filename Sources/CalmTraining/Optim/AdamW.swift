@@ -1,4 +1,5 @@
 import CalmAutograd
+import CalmKernels
 import CalmTensor
 import Foundation
 
@@ -82,11 +83,12 @@ public final class AdamW {
             let m = slot.m.pointer(as: Float.self), v = slot.v.pointer(as: Float.self)
             let gp = g.pointer(as: Float.self)
             let decay = slot.decays ? Float(1 - lr * hyper.weightDecay) : 1
-            for i in 0..<n {
-                p[i] *= decay
-                m[i] += (1 - b1) * (gp[i] - m[i])  // torch uses lerp here; same rounding
-                v[i] = b2 * v[i] + (1 - b2) * gp[i] * gp[i]
-                p[i] -= stepSize * (m[i] / (v[i].squareRoot() / bias2Root + eps))
+            // m moves by (1−β1)(g − m): torch uses lerp here, same rounding. Memory-bound: both cores.
+            let chunks = Parallel.chunkCount(elements: n, splittable: n)
+            Parallel.run(chunks) { c in
+                let r = Parallel.range(c, of: chunks, total: n)
+                calm_adamw_f32(Int64(r.count), p + r.lowerBound, m + r.lowerBound, v + r.lowerBound, gp + r.lowerBound,
+                               decay, b1, b2, stepSize, bias2Root, eps)
             }
         }
     }
