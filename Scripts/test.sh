@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
+bash Scripts/setup-mpi.sh    # the data-parallel tests start `mpirun`
 swift build --build-tests
 log=$(mktemp)
 status=0
