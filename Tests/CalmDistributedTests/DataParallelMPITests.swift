@@ -83,7 +83,9 @@ final class DataParallelMPITests: XCTestCase {
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         XCTAssertThrowsError(try MPIJob.launch(ranks: 2, [testBinary, "CalmDistributedTests.MPIRankWorker/testAbortRank"],
                                                environment: [MPIJob.jobVariable: jobFile], timeout: 60)) { error in
-            XCTAssertTrue("\(error)".contains("MPI_ABORT"), "\(error)")
+            // The job ends with the aborting rank's code; Open MPI's MPI_ABORT banner is not always
+            // printed (its help system can fail under load), so the code is what is checked.
+            XCTAssertTrue("\(error)".contains("exited with 3"), "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 50, "the job was killed by the watchdog, not aborted")
     }
