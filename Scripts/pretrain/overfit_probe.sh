@@ -2,6 +2,10 @@
 # Issue 5 probe: can calm-tiny memorise 16 bundled photos that span exposure (very dark to very
 # bright, overfit-photos.txt, chosen by mean luma)? Trains on them, evaluates forced choice on
 # the SAME photos, and puts the same questions to the darkest and the brightest photo alone.
+# Measured (issue 5): 400 steps, lr 1e-3, 3 or 1 attributes per answer: exposure forced choice
+# stays at the majority (25.0 %) on the training photos, since only ~9 % (3) or ~3 % (1) of the
+# samples name exposure; with every sample an exposure answer (a local code edit), 200 steps
+# reach 68.8 % forced / 87.5 % generated on them: the pixels do reach the answer.
 #   bash Scripts/pretrain/overfit_probe.sh [OUT=runs/overfit] [STEPS=400] [overrides...]
 set -euo pipefail
 out=${1:-runs/overfit}; steps=${2:-400}; shift $(( $# < 2 ? $# : 2 ))
