@@ -146,6 +146,16 @@ final class ShardIngestTests: XCTestCase {
         }
     }
 
+    /// Keys may be quoted, so file names with commas can carry labels.
+    func testQuotedLabelKeysAreRead() throws {
+        let path = folder + "/labels.csv"
+        try "id,score\n\"dune, evening.png\",7.5\nplain.png,3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let table = try ShardLabelTable(contentsOf: path)
+        XCTAssertEqual(table.labels(for: ShardSource(path: "/photos/dune, evening.png", id: "dune, evening.png")), [7.5])
+        XCTAssertEqual(table.labels(for: ShardSource(path: "/photos/plain.png", id: "x")), [3])
+        XCTAssertEqual(table.columnNames, ["score"])
+    }
+
     func testReaderAugmentsRealImagesIndependentlyOfWorkers() throws {
         _ = try ShardIngest.run(IngestOptions(source: source, output: output, shardSize: 2))
         let shards = try ShardSet(folder: output)

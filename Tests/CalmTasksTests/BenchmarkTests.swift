@@ -14,7 +14,7 @@ final class BenchmarkTests: XCTestCase {
         // Every photo held out at 100 %, none at 0 %.
         XCTAssertTrue(try CorpusPhoto.read(corpus: Fixture.corpus, seed: 7, heldOutPercent: 100).allSatisfy { $0.split == .test })
         XCTAssertTrue(try CorpusPhoto.read(corpus: Fixture.corpus, seed: 7, heldOutPercent: 0).allSatisfy { $0.split == .train })
-        XCTAssertEqual(CSVRows.fields(of: #"a,"b, ""c""",d"#), ["a", "b, \"c\"", "d"])
+        XCTAssertEqual(CSVLine.fields(#"a,"b, ""c""",d"#).map(String.init), ["a", "b, \"c\"", "d"])
     }
 
     /// The whole build on the four-photo corpus: every file readable by the instruction reader,

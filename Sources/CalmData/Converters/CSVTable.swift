@@ -37,7 +37,13 @@ struct CSVTable {
         return fields
     }
 
-    static func split(_ line: Substring) -> [Substring] {
+    static func split(_ line: Substring) -> [Substring] { CSVLine.fields(line) }
+}
+
+/// One CSV line split into fields: comma-separated, fields may be double-quoted with `""` for a
+/// quote inside (RFC 4180 without line breaks in quotes). Every CSV reader of calm uses it.
+public enum CSVLine {
+    public static func fields(_ line: Substring) -> [Substring] {
         let characters = Array(line)
         var fields: [Substring] = []
         var current = ""

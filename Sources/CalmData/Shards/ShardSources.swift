@@ -45,7 +45,7 @@ public enum ShardSources {
 }
 
 /// Labels from a CSV file: `key,value[,value...]` per line, where the key is an image id or file
-/// name; an optional header line names the columns. Fields are not quoted.
+/// name; an optional header line names the columns. Fields may be double-quoted (`CSVLine`).
 public struct ShardLabelTable: Sendable {
     public let path: String
     public let columnNames: [String]
@@ -57,7 +57,7 @@ public struct ShardLabelTable: Sendable {
         var names: [String]?
         var rows: [String: [Float]] = [:]
         for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = CSVLine.fields(line).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count > 1 || !(fields.first ?? "").isEmpty else { continue }
             let place = "\(path):\(number + 1)"
             guard fields.count >= 2 else { throw ShardError(place, "expected a key and at least one value") }

@@ -1,3 +1,4 @@
+import CalmData
 import Foundation
 
 /// One photo of the real corpus (Scripts/corpus/build_corpus.py) with its benchmark split.
@@ -63,7 +64,7 @@ public struct CorpusPhoto: Equatable, Sendable {
     }
 }
 
-/// A CSV file with a header line, quoted fields (RFC 4180, no line breaks inside quotes).
+/// A CSV file with a header line; lines are split by CalmData's `CSVLine` (quoted fields allowed).
 struct CSVRows {
     let path: String
     let header: [String]
@@ -81,7 +82,7 @@ struct CSVRows {
 
     init(text: String, path: String) throws {
         self.path = path
-        var lines = text.split(whereSeparator: \.isNewline).map { Self.fields(of: Substring($0)) }
+        var lines = text.split(whereSeparator: \.isNewline).map { CSVLine.fields($0).map(String.init) }
         guard !lines.isEmpty else { throw TaskError("\(path): empty file") }
         header = lines.removeFirst()
         for (index, fields) in lines.enumerated() where fields.count != header.count {
@@ -93,29 +94,5 @@ struct CSVRows {
     func column(_ name: String) throws -> Int {
         guard let index = header.firstIndex(of: name) else { throw TaskError("\(path): no '\(name)' column in the header") }
         return index
-    }
-
-    /// The fields of one line; `""` inside quotes is a literal quote.
-    static func fields(of line: Substring) -> [String] {
-        var fields: [String] = [], current = "", quoted = false
-        var characters = line.makeIterator()
-        while let c = characters.next() {
-            if quoted {
-                if c == "\"" {
-                    if let next = characters.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; if next == "," { fields.append(current); current = "" } else { current.append(next) } }
-                    } else { quoted = false }
-                } else { current.append(c) }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        fields.append(current)
-        return fields
     }
 }
