@@ -1,3 +1,4 @@
+import CalmTestSupport
 import CalmImage
 import XCTest
 @testable import CalmData

@@ -24,20 +24,3 @@ func writeSyntheticShards(counts: [Int], to folder: String) throws -> ShardSet {
     try manifest.save(to: folder)
     return try ShardSet(folder: folder)
 }
-
-/// Runs the built `calm` executable (next to the test bundle) and returns its status and output;
-/// nil when it has not been built.
-func runCalm(_ arguments: [String]) throws -> (status: Int32, output: String)? {
-    let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm")
-    guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
-}

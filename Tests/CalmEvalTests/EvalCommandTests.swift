@@ -1,3 +1,4 @@
+import CalmTestSupport
 import Foundation
 import XCTest
 
@@ -5,12 +6,8 @@ import XCTest
 final class EvalCommandTests: XCTestCase {
     /// The `calm` executable next to this test bundle in the products directory.
     func calmBinary() throws -> URL {
-        let products = Bundle.module.bundleURL.deletingLastPathComponent()
-        let binary = products.appendingPathComponent("calm")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("calm is not built in \(products.path); run `swift build` first")
-        }
-        return binary
+        guard let calm = calmExecutable else { throw XCTSkip("calm is not built; run `swift build` first") }
+        return URL(fileURLWithPath: calm)
     }
 
     /// Runs calm with `arguments`; returns its exit status, standard output and standard error.

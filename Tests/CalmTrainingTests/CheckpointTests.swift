@@ -1,3 +1,4 @@
+import CalmTestSupport
 import CalmAutograd
 import CalmTensor
 import XCTest

@@ -1,3 +1,4 @@
+import CalmTestSupport
 import Foundation
 import XCTest
 @testable import CalmTraining

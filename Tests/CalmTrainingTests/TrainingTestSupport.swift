@@ -1,4 +1,5 @@
 import CalmTensor
+import CalmTestSupport
 import Foundation
 @testable import CalmData
 @testable import CalmTraining
@@ -69,33 +70,6 @@ func loggedLosses(_ runDirectory: String) throws -> [Int: Double] {
 /// Path of a file in the test bundle's Fixtures folder.
 func fixturePath(_ name: String) -> String {
     Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil)!.path
-}
-
-/// A started child process whose stdout and stderr go to one pipe.
-struct ChildProcess {
-    let process = Process()
-    private let pipe = Pipe()
-
-    init(_ executable: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-    }
-
-    /// Waits for the exit; returns the status and everything printed.
-    func finish() -> (status: Int32, output: String) {
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-}
-
-/// The built `calm` executable next to the test bundle, nil when it has not been built.
-var calmExecutable: String? {
-    let path = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("calm").path
-    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
 }
 
 /// Whether a Python module can be imported (for tests that need h5py or torch).
