@@ -13,7 +13,7 @@ public struct CueBankError: Error, CustomStringConvertible {
 /// Pair sentences may use `{which}` (the edited image, "first"/"second") and `{amount}`.
 public struct CueBank: Sendable {
     /// How cue sentences combine with the template grammar.
-    public enum Mode: String, Sendable {
+    public enum Mode: String, CaseIterable, Sendable {
         /// Cue sentences join the template paraphrases.
         case extend
         /// Where an (attribute, level) has cue sentences, only they are used.

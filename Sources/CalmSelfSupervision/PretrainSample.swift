@@ -16,49 +16,94 @@ public struct PretrainSample: Sendable {
 }
 
 /// Builds pretraining samples from unlabeled images, deterministically from (image id, epoch).
+///
+/// Every image is first cut to its centred square at the working resolution: the vision encoder
+/// sees that square, so the pseudo-labels are measured on exactly what the model sees.
 public struct PretrainSampleGenerator: Sendable {
     public let renderer: SentenceRenderer
     /// How many attributes a low- or middle-scale answer names (short answers fit the text budget).
     public let attributesPerAnswer: Int
-    /// Working resolution (long side) for measurement and edits.
+    /// Working resolution (side of the square) for measurement and edits.
     public let longSide: Int
+    /// The attributes answers may name; a scale none of them belongs to is never drawn.
+    public let attributes: [Attribute]
+    /// Share of low- and middle-scale samples whose question asks about one attribute
+    /// (`Questions.about`), answered by one sentence naming its level. These questions tie the
+    /// answer to the pixels without the noise of which attributes a free description picks.
+    public let focusedShare: Double
+    /// Share of low- and middle-scale samples whose photo is first changed by a random
+    /// `ImageEdit` (and mirrored half of the time); the answer describes the changed photo as
+    /// measured, so every edit is a new, correctly labelled example.
+    public let augmentShare: Double
 
     public init(renderer: SentenceRenderer = SentenceRenderer(), attributesPerAnswer: Int = 3,
-                longSide: Int = WorkingImage.defaultLongSide) {
+                longSide: Int = WorkingImage.defaultLongSide, attributes: [Attribute] = Attribute.allCases,
+                focusedShare: Double = 0, augmentShare: Double = 0) {
         precondition(attributesPerAnswer > 0, "attributesPerAnswer must be positive")
+        precondition(!attributes.isEmpty, "attributes must name at least one attribute")
+        precondition((0...1).contains(focusedShare) && (0...1).contains(augmentShare), "shares must lie in [0, 1]")
         self.renderer = renderer
         self.attributesPerAnswer = attributesPerAnswer
         self.longSide = longSide
+        self.attributes = Attribute.allCases.filter(attributes.contains)
+        self.focusedShare = focusedShare
+        self.augmentShare = augmentShare
     }
 
-    /// The sample for `image` (identified by `id`) in `epoch`; the scale is drawn uniformly unless given.
+    /// The scales whose questions are drawn: those with at least one of `attributes`.
+    public var scales: [Scale] { Scale.allCases.filter { scale in attributes.contains { $0.scale == scale } } }
+
+    /// The centred square of `image` at the working resolution: what samples show and measure.
+    public func workingSquare(_ image: RGBImage) -> RGBImage {
+        let side = min(image.width, image.height)
+        return WorkingImage(image.centerCropped(width: side, height: side), longSide: longSide).image
+    }
+
+    /// The sample for `image` (identified by `id`) in `epoch`; the scale is drawn uniformly from
+    /// `scales` unless given.
     public func sample(image: RGBImage, id: String, epoch: Int, scale: Scale? = nil) -> PretrainSample {
         var rng = SeededRandom(imageID: id, epoch: epoch)
-        let scale = scale ?? Scale.allCases.randomElement(using: &rng)!
-        let working = WorkingImage(image, longSide: longSide)
-        let question = Questions.paraphrases(scale).randomElement(using: &rng)!
-        guard scale == .high else {
-            let attributes = ImageAttributes(working)
-            let chosen = Array(Attribute.of(scale).shuffled(using: &rng).prefix(attributesPerAnswer))
-            let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, attributes.level($0)!) })
-            let answer = joinClauses(chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }, using: &rng)
-            return PretrainSample(scale: scale, images: [working.image], question: question, answer: answer,
-                                  targets: targets, edit: nil)
+        let scale = scale ?? scales.randomElement(using: &rng)!
+        let square = workingSquare(image)
+        return scale == .high ? comparison(square, using: &rng) : description(square, scale: scale, using: &rng)
+    }
+
+    /// A low- or middle-scale sample: a question about the scale (or one of its attributes) and
+    /// an answer naming measured levels.
+    private func description(_ square: RGBImage, scale: Scale, using rng: inout SeededRandom) -> PretrainSample {
+        var image = square
+        if augmentShare > 0, Double.random(in: 0..<1, using: &rng) < augmentShare {
+            image = ImageEdit.random(using: &rng).applied(to: image, seed: rng.next())
+            if Bool.random(using: &rng) { image = image.flippedHorizontally() }
         }
+        let measured = ImageAttributes(WorkingImage(image, longSide: longSide))
+        let allowed = Attribute.of(scale).filter(attributes.contains)
+        let focused = focusedShare > 0 && Double.random(in: 0..<1, using: &rng) < focusedShare
+        let chosen = focused ? [allowed.randomElement(using: &rng)!] : Array(allowed.shuffled(using: &rng).prefix(attributesPerAnswer))
+        let question = (focused ? Questions.about(chosen[0]) : Questions.paraphrases(scale)).randomElement(using: &rng)!
+        let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured.level($0)!) })
+        let answer = joinClauses(chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }, using: &rng)
+        return PretrainSample(scale: scale, images: [image], question: question, answer: answer, targets: targets, edit: nil)
+    }
+
+    /// A high-scale sample: the photo and a random edit of it, in random order, with the
+    /// judgements (the pair attributes among `attributes`) the edit's known parameters give.
+    private func comparison(_ square: RGBImage, using rng: inout SeededRandom) -> PretrainSample {
+        let question = Questions.paraphrases(.high).randomElement(using: &rng)!
         let edit = ImageEdit.random(using: &rng)
-        let edited = edit.applied(to: working.image, seed: rng.next())
-        let judgement = EditJudgement(edit: edit, original: working.image, edited: edited)
+        let edited = edit.applied(to: square, seed: rng.next())
+        let judgement = EditJudgement(edit: edit, original: square, edited: edited)
         let editedFirst = Bool.random(using: &rng)
         let which = editedFirst ? "first" : "second"
         let targets: [Attribute: String] = [
             .preference: judgement.editedIsBetter == editedFirst ? "first" : "second",
             .edit: judgement.change.rawValue,
             .editStrength: judgement.strength,
-        ]
-        let answer = joinClauses([Attribute.preference, .edit, .editStrength].map {
+        ].filter { attributes.contains($0.key) }
+        let answer = joinClauses(Attribute.of(.high).filter { targets[$0] != nil }.map {
             renderer.sentence($0, level: targets[$0]!, which: which, amount: judgement.amount, using: &rng)
         }, using: &rng)
-        return PretrainSample(scale: .high, images: editedFirst ? [edited, working.image] : [working.image, edited],
+        return PretrainSample(scale: .high, images: editedFirst ? [edited, square] : [square, edited],
                               question: question, answer: answer, targets: targets, edit: edit)
     }
 

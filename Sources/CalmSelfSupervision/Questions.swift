@@ -34,4 +34,25 @@ public enum Questions {
         ].map { "First: \(imageToken)\nSecond: \(imageToken)\n\($0)" }
         }
     }
+
+    /// Questions about one low- or middle-scale attribute, answered by one sentence naming its
+    /// level. They name the attribute, never a level, so `LevelParser` reads only the answer.
+    public static func about(_ attribute: Attribute) -> [String] {
+        precondition(attribute.scale != .high, "pair attributes are asked about by the pair questions")
+        let topic = topics[attribute]!
+        return ["How is \(topic) in this photo?", "Describe \(topic) in this image.",
+                "What can you say about \(topic) here?", "Comment on \(topic) in this picture.",
+                "How would you judge \(topic) in this photo?"].map { "\(imageToken)\n\($0)" }
+    }
+
+    /// The noun phrase each attribute question is about.
+    private static let topics: [Attribute: String] = [
+        .exposure: "the exposure", .highlights: "the highlight detail", .shadows: "the shadow detail",
+        .contrast: "the contrast", .saturation: "the colour saturation", .colourfulness: "the variety of colour",
+        .sharpness: "the sharpness", .noise: "the grain and noise", .temperature: "the white balance",
+        .tint: "the green-magenta tint", .brightestRegion: "where the light falls", .placement: "the subject placement",
+        .symmetry: "the left-right symmetry", .tilt: "the horizon and lines", .depthOfField: "the depth of field",
+        .horizontalBalance: "the left-right balance of visual weight", .verticalBalance: "the top-bottom balance of visual weight",
+        .clutter: "the amount of detail and clutter",
+    ]
 }

@@ -85,6 +85,73 @@ final class TextGuidanceTests: XCTestCase {
         XCTAssertGreaterThan(answers.count, 20, "epochs and images must vary the text")
     }
 
+    /// Single-attribute questions name their attribute's measured level and nothing else.
+    func testFocusedSamplesAskAndAnswerOneAttribute() throws {
+        let generator = PretrainSampleGenerator(focusedShare: 1)
+        var asked = Set<Attribute>()
+        for (name, photo) in try Fixture.photos().prefix(3) {
+            let image = WorkingImage(photo, longSide: 96).image
+            for epoch in 0..<12 {
+                let scale: Scale = epoch % 2 == 0 ? .low : .middle
+                let sample = generator.sample(image: image, id: name, epoch: epoch, scale: scale)
+                XCTAssertEqual(sample.targets.count, 1, sample.answer)
+                let attribute = sample.targets.keys.first!
+                XCTAssertEqual(attribute.scale, scale)
+                XCTAssertTrue(Questions.about(attribute).contains(sample.question), sample.question)
+                XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
+                XCTAssertEqual(sample.targets[attribute], ImageAttributes(WorkingImage(sample.images[0])).level(attribute))
+                asked.insert(attribute)
+            }
+        }
+        XCTAssertGreaterThan(asked.count, 8, "the attribute asked about must vary")
+    }
+
+    func testAttributeQuestionsNameNoLevel() {
+        for attribute in ImageAttributes.measured {
+            let questions = Questions.about(attribute)
+            XCTAssertGreaterThanOrEqual(Set(questions).count, 5)
+            for question in questions {
+                XCTAssertTrue(parser.mentions(in: question).isEmpty, question)
+                XCTAssertEqual(question.components(separatedBy: Questions.imageToken).count - 1, 1)
+            }
+        }
+    }
+
+    /// Augmented photos are edited before measurement: the answer's levels are those of the
+    /// image the sample shows, and some levels differ from the unedited photo's.
+    func testAugmentedSamplesDescribeTheEditedImage() throws {
+        let plain = PretrainSampleGenerator(attributesPerAnswer: 11), augmented = PretrainSampleGenerator(attributesPerAnswer: 11, augmentShare: 1)
+        var changedImages = 0, changedLevels = 0
+        for (name, photo) in try Fixture.photos().prefix(2) {
+            let image = WorkingImage(photo, longSide: 96).image
+            for epoch in 0..<6 {
+                let sample = augmented.sample(image: image, id: name, epoch: epoch, scale: .low)
+                let original = plain.sample(image: image, id: name, epoch: epoch, scale: .low)
+                XCTAssertEqual(original.images[0], plain.workingSquare(image))
+                XCTAssertEqual(sample.images[0].width, original.images[0].width)
+                let measured = ImageAttributes(WorkingImage(sample.images[0]))
+                for (attribute, level) in sample.targets { XCTAssertEqual(level, measured.level(attribute), "\(attribute)") }
+                if sample.images[0] != original.images[0] { changedImages += 1 }
+                if sample.targets != original.targets { changedLevels += 1 }
+            }
+        }
+        XCTAssertEqual(changedImages, 12)
+        XCTAssertGreaterThan(changedLevels, 3)
+    }
+
+    func testRestrictedAttributesLimitScalesAndAnswers() throws {
+        let generator = PretrainSampleGenerator(attributes: [.exposure, .contrast, .preference])
+        XCTAssertEqual(generator.scales, [.low, .high])
+        let (name, photo) = try Fixture.photos()[0]
+        let image = WorkingImage(photo, longSide: 96).image
+        for epoch in 0..<10 {
+            let sample = generator.sample(image: image, id: name, epoch: epoch)
+            XCTAssertNotEqual(sample.scale, .middle)
+            XCTAssertTrue(Set(sample.targets.keys).isSubset(of: [.exposure, .contrast, .preference]), sample.answer)
+            XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
+        }
+    }
+
     func testPairJudgements() throws {
         let dark = try Fixture.photos().first { $0.name == "plasma-DarkestHour.jpg" }!.image
         let cases: [(ImageEdit, EditChange, String, Bool)] = [

@@ -42,5 +42,8 @@ final class PretrainEvaluationTests: XCTestCase {
         XCTAssertEqual(report.forcedChoice.attributes.map(\.attribute), Attribute.allCases.filter { $0 != .editStrength }.map(\.rawValue))
         XCTAssertTrue(report.forcedChoice.attributes.allSatisfy { $0.named == $0.asked })
         XCTAssertEqual(report.examples.count, 4)
+        // One single-attribute question per low- and middle-scale attribute.
+        XCTAssertEqual(report.focused.attributes.map(\.attribute), ImageAttributes.measured.map(\.rawValue))
+        XCTAssertTrue(report.focused.attributes.allSatisfy { $0.asked == 1 })
     }
 }

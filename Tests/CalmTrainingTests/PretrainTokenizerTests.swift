@@ -12,7 +12,7 @@ final class PretrainTokenizerTests: XCTestCase {
         XCTAssertLessThanOrEqual(tokenizer.vocabularySize, 4096)
         let sentences = Attribute.allCases.flatMap { attribute in
             attribute.levels.flatMap { SentenceRenderer.templateSentences(attribute, level: $0) }
-        } + Scale.allCases.flatMap(Questions.paraphrases)
+        } + Scale.allCases.flatMap(Questions.paraphrases) + ImageAttributes.measured.flatMap(Questions.about)
         let characters = sentences.reduce(0) { $0 + $1.utf8.count }
         let tokens = sentences.reduce(0) { $0 + tokenizer.encode($1).count }
         XCTAssertLessThan(Double(tokens) / Double(characters), 0.3, "\(tokens) tokens for \(characters) bytes")

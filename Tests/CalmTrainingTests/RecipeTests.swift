@@ -58,6 +58,10 @@ final class RecipeTests: XCTestCase {
             ([], "stage: pretrain\ntrain:\n  max_steps: 3\n", "optimizer.lr", "is required"),
             ([], "stage: pretrain\nstage: align\n", "stage", "appears twice"),
             (["train"], nil, "train", "key.sub=value"),
+            (["pretrain.attributes=[exposure, glow]"], nil, "pretrain.attributes", "unknown attribute 'glow'"),
+            (["pretrain.focused_questions=1.5"], nil, "pretrain.focused_questions", "at most 1"),
+            (["pretrain.cue_bank=/no/such/cues.jsonl"], nil, "pretrain.cue_bank", "no such file"),
+            (["pretrain.cue_bank_mode=merge"], nil, "pretrain.cue_bank_mode", "must be one of extend, replace"),
         ]
         for c in cases {
             XCTAssertThrowsError(try Recipe.parse(yaml: c.yaml ?? minimal, file: "bad.yaml", overrides: c.change), "\(c)") { error in

@@ -6,19 +6,24 @@ import CalmTensor
 import CalmText
 import Foundation
 
-/// The objective evaluation of pretraining on held-out photos, two ways:
+/// The objective evaluation of pretraining on held-out photos, three ways:
 /// - generated: the model answers the pretraining questions (greedy decoding), `LevelParser`
 ///   reads the levels it names, and they are compared with the targets;
+/// - focused: the same with a question about each single attribute (`Questions.about`), so every
+///   attribute is asked on every photo and the answer must name it;
 /// - forced choice: for every attribute, the level whose canonical sentence ("The photo has
 ///   a balanced exposure.") the model finds most probable after the question, so that every
 ///   attribute is scored on every photo, and an untrained model can be scored at all.
-/// Targets are the levels measured on the photo (low and middle scales) or known from the edit
-/// that made a pair (high scale: which is better, what changed, how much).
+/// Targets are the levels measured on the photo's working square, the part the model sees (low
+/// and middle scales), or known from the edit that made a pair (high scale: which is better, what
+/// changed, how much). Only the attributes the model was pretrained to name are asked.
 public struct PretrainEvaluation {
     public let model: CalmModel
     public let encoder: PretrainEncoder
     /// Questions of each of the low and middle scales per photo (paraphrases taken in turn).
     public var questionsPerScale = 2
+    /// Questions about each single low- or middle-scale attribute per photo.
+    public var questionsPerAttribute = 1
     /// Edited pairs per photo for the high scale.
     public var pairsPerPhoto = 2
     public var maxTokens = 80
@@ -33,6 +38,8 @@ public struct PretrainEvaluation {
     /// One question put to the model and what it should name; `edited` names the edited image of a pair.
     struct Probe {
         var scale: Scale, question: String, images: [RGBImage], targets: [Attribute: String], edited: String
+        /// Whether the question asks about one attribute.
+        var focused = false
     }
 
     /// Evaluates on `photos` (id and image, as the pretraining reader would decode them).
@@ -43,13 +50,17 @@ public struct PretrainEvaluation {
         let generator = Generator(model: model, tokenIds: encoder.tokenIds, tokenizer: nil, stopIds: [encoder.endOfTurnId])
         let known = 0..<encoder.tokenizer.vocabularySize
         let parser = LevelParser()
-        var generated = LevelAccuracy(), chosen = LevelAccuracy()
+        var generated = LevelAccuracy(), focused = LevelAccuracy(), chosen = LevelAccuracy()
         var examples = [AttributeReport.Example]()
         for (index, photo) in photos.enumerated() {
             for probe in probes(index: index, id: photo.id, image: photo.image) {
                 let ids = try generator.generate(try encoder.prompt(question: probe.question, scale: probe.scale),
                                                  images: pixels(probe.images), options: .init(maxTokens: maxTokens)).ids
                 let answer = try encoder.tokenizer.decode(ids.filter(known.contains), skipSpecialTokens: true)
+                if probe.focused {
+                    focused.record(targets: probe.targets, named: parser.levels(in: answer))
+                    continue
+                }
                 generated.record(targets: probe.targets, named: parser.levels(in: answer))
                 if examples.count < self.examples {
                     examples.append(.init(photo: photo.id, question: probe.question, answer: answer,
@@ -60,26 +71,37 @@ public struct PretrainEvaluation {
                 chosen.record(targets: probe.targets.filter { $0.key != .editStrength }, named: Dictionary(uniqueKeysWithValues: choices))
             }
         }
-        return AttributeReport(photos: photos.count, generated: .init(generated.rows), forcedChoice: .init(chosen.rows), examples: examples)
+        return AttributeReport(photos: photos.count, generated: .init(generated.rows), focused: .init(focused.rows),
+                               forcedChoice: .init(chosen.rows), examples: examples)
     }
 
-    /// The questions for one photo: low and middle questions whose targets are its measured
-    /// levels, and pairs with held-out edits (variations no training epoch draws).
+    /// The questions for one photo: low and middle questions, about a scale and about each
+    /// attribute, whose targets are its measured levels, and pairs with held-out edits
+    /// (variations no training epoch draws).
     func probes(index: Int, id: String, image: RGBImage) -> [Probe] {
-        let levels = ImageAttributes(image).levels
-        let working = WorkingImage(image).image
+        let generator = PretrainSampleGenerator(attributes: encoder.options.attributes)
+        let square = generator.workingSquare(image)
+        let levels = ImageAttributes(WorkingImage(square)).levels.filter { generator.attributes.contains($0.key) }
         var probes = [Probe]()
-        for scale in [Scale.low, .middle] {
+        for scale in generator.scales where scale != .high {
             let questions = Questions.paraphrases(scale)
             for k in 0..<questionsPerScale {
                 probes.append(Probe(scale: scale, question: questions[(index * questionsPerScale + k) % questions.count],
-                                    images: [working], targets: levels.filter { $0.key.scale == scale }, edited: ""))
+                                    images: [square], targets: levels.filter { $0.key.scale == scale }, edited: ""))
+            }
+            for attribute in generator.attributes where attribute.scale == scale {
+                let questions = Questions.about(attribute)
+                for k in 0..<questionsPerAttribute {
+                    probes.append(Probe(scale: scale, question: questions[(index * questionsPerAttribute + k) % questions.count],
+                                        images: [square], targets: [attribute: levels[attribute]!], edited: "", focused: true))
+                }
             }
         }
+        guard generator.scales.contains(.high) else { return probes }
         for pair in 0..<pairsPerPhoto {
-            let sample = PretrainSampleGenerator().sample(image: image, id: id, epoch: Self.heldOutEpoch + pair, scale: .high)
+            let sample = generator.sample(image: image, id: id, epoch: Self.heldOutEpoch + pair, scale: .high)
             probes.append(Probe(scale: .high, question: sample.question, images: sample.images, targets: sample.targets,
-                                edited: sample.images[0] == working ? "second" : "first"))
+                                edited: sample.images[0] == square ? "second" : "first"))
         }
         return probes
     }
@@ -164,8 +186,10 @@ public struct AttributeReport: Codable, Equatable {
     }
 
     public var photos: Int
-    /// Levels named in generated answers.
+    /// Levels named in generated answers to the scale questions.
     public var generated: Section
+    /// Levels named in generated answers to the single-attribute questions.
+    public var focused: Section
     /// The most probable canonical sentence per attribute.
     public var forcedChoice: Section
     public var examples: [Example]

@@ -1,3 +1,5 @@
+import CalmSelfSupervision
+
 /// The recipe keys of the pretrain objective (`pretrain.*`).
 public struct PretrainOptions: Equatable, Sendable {
     /// Multi-scale routing: a question about one scale lets the text attend only to that
@@ -9,11 +11,39 @@ public struct PretrainOptions: Equatable, Sendable {
     public var attributesPerAnswer: Int
     /// Text tokens per sample before `<image>` expansion; longer samples are cut (answer end first).
     public var textTokens: Int
+    /// The attributes answers name (`pretrain.attributes`, default all of them).
+    public var attributes: [Attribute]
+    /// Share of low- and middle-scale questions about a single attribute.
+    public var focusedQuestions: Double
+    /// Share of low- and middle-scale photos changed by a random edit before they are measured.
+    public var augment: Double
+    /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
+    public var cueBank: String?
+    public var cueBankMode: CueBank.Mode
 
     init(reader r: RecipeReader) throws {
         routing = try r.bool("pretrain.routing", default: true)
         thematicVisible = try r.bool("pretrain.thematic_visible", default: false)
         attributesPerAnswer = try r.int("pretrain.attributes_per_answer", default: 3, min: 1)
         textTokens = try r.int("pretrain.text_tokens", default: 96, min: 8)
+        let names = try r.strings("pretrain.attributes", default: Attribute.allCases.map(\.rawValue))
+        attributes = try names.map { name in
+            guard let attribute = Attribute(rawValue: name) else {
+                throw r.error("pretrain.attributes", "unknown attribute '\(name)' (known: \(Attribute.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return attribute
+        }
+        guard !attributes.isEmpty else { throw r.error("pretrain.attributes", "must name at least one attribute") }
+        focusedQuestions = try r.double("pretrain.focused_questions", default: 0.5, min: 0, max: 1)
+        augment = try r.double("pretrain.augment", default: 0.5, min: 0, max: 1)
+        cueBank = try r.path("pretrain.cue_bank", optional: true)
+        cueBankMode = try r.choice("pretrain.cue_bank_mode", default: .extend)
+    }
+
+    /// The sample generator these options describe (reads the cue bank, if any).
+    public func sampleGenerator() throws -> PretrainSampleGenerator {
+        let bank = try cueBank.map { try CueBank(contentsOf: $0, mode: cueBankMode) }
+        return PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: bank), attributesPerAnswer: attributesPerAnswer,
+                                       attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment)
     }
 }

@@ -41,7 +41,7 @@ public final class PretrainStage: TrainingStage {
                 throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
             }
         }
-        generator = PretrainSampleGenerator(attributesPerAnswer: recipe.pretrain.attributesPerAnswer)
+        generator = try recipe.pretrain.sampleGenerator()
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
                         shuffleBuffer: recipe.data.shuffleBuffer, workers: recipe.data.workers)

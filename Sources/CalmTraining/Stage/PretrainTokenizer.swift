@@ -7,7 +7,7 @@ import Foundation
 
 /// The tokenizer of calm's own small models, trained deterministically (CalmText's `BPETrainer`)
 /// on the text they must speak: every template sentence and question of the pretraining
-/// grammar, real pretraining samples of some photos (with the edits' amounts), the scoring
+/// grammar (scale and attribute questions), real pretraining samples of some photos (with the edits' amounts), the scoring
 /// instructions, and photo captions.
 public enum PretrainTokenizer {
     /// Special tokens, first in the vocabulary: the plain template's end of turn, ChatML's markers, calm's tokens.
@@ -16,7 +16,7 @@ public enum PretrainTokenizer {
     /// The training text. `photos`: images whose pretraining samples (every scale, `epochs`
     /// variations each) are included; `captions`: a captions.jsonl (`{"title", "sentences"}` per line).
     public static func corpus(photos: [ShardSource], captions: String?, epochs: Int = 2) throws -> [String] {
-        var texts = Scale.allCases.flatMap(Questions.paraphrases)
+        var texts = Scale.allCases.flatMap(Questions.paraphrases) + ImageAttributes.measured.flatMap(Questions.about)
         for attribute in Attribute.allCases {
             for level in attribute.levels {
                 texts += SentenceRenderer.templateSentences(attribute, level: level).flatMap { sentence in

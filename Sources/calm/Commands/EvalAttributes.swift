@@ -10,8 +10,9 @@ struct EvalAttributes: ParsableCommand {
         commandName: "attributes",
         abstract: "Accuracy of the attribute levels a pretrained model names on held-out photos, against the measured levels.",
         discussion: """
-            Per photo: questions of the low and middle scales (greedy answers; the levels named are \
-            compared with the levels measured on the photo) and pairs of the photo with held-out \
+            Per photo: questions of the low and middle scales and about each of their attributes \
+            (greedy answers; the levels named are compared with the levels measured on the photo's \
+            centred square, which the model sees) and pairs of the photo with held-out \
             edits (which is better, what changed, how much). Baselines per attribute: uniform chance \
             and always naming the most frequent level. --recipe without --checkpoint evaluates the \
             recipe's untrained model (step 0).
@@ -22,6 +23,7 @@ struct EvalAttributes: ParsableCommand {
     var recipe: String?
     @Option(help: "Held-out photos: a shard folder (manifest.json), an image folder or a list file.") var photos: String
     @Option(help: "Questions per photo for each of the low and middle scales.") var questions = 2
+    @Option(help: "Questions per photo about each single low- or middle-scale attribute.") var focused = 1
     @Option(help: "Edited pairs per photo.") var pairs = 2
     @Option(help: "Evaluate only the first N photos.") var limit: Int?
     @Flag(help: "Print the report as JSON (the default prints a table).") var json = false
@@ -34,6 +36,7 @@ struct EvalAttributes: ParsableCommand {
         var evaluation = try checkpoint.map { try PretrainEvaluation(checkpoint: $0) }
             ?? PretrainEvaluation(untrained: try Recipe.load(file: recipe!))
         evaluation.questionsPerScale = questions
+        evaluation.questionsPerAttribute = focused
         evaluation.pairsPerPhoto = pairs
         let report = try evaluation.run(photos: Array(try loadPhotos().prefix(limit ?? .max)))
         print(json ? report.json : report.table)
@@ -57,7 +60,9 @@ extension AttributeReport {
     var table: String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%5.1f %%", $0 * 100) } ?? "    -  " }
         var lines = ["\(photos) photos"]
-        for (title, section) in [("levels named in generated answers", generated), ("forced choice between the levels", forcedChoice)] {
+        for (title, section) in [("levels named in generated answers to scale questions", generated),
+                                ("levels named in generated answers to single-attribute questions", focused),
+                                ("forced choice between the levels", forcedChoice)] {
             lines += ["", title, "attribute           scale    named/asked  accuracy  chance   majority"]
             for row in section.attributes {
                 lines.append(row.attribute.padding(toLength: 20, withPad: " ", startingAt: 0) + row.scale.padding(toLength: 9, withPad: " ", startingAt: 0)
