@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The pretraining evaluation on the full corpus: a held-out split, the two pretrained variants
-# (with and without multi-scale routing) and three evaluations (step 0, routing, no routing).
+# The pretraining evaluation on the full corpus: the corpus benchmark's split (its test photos
+# are held out of pretraining too, so the same checkpoints serve the task demonstration),
+# the two pretrained variants (with and without multi-scale routing) and three evaluations
+# (step 0, routing, no routing) on the held-out photos.
 #   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=1500] [extra recipe overrides...]
 # Both trainings run at once, one BLAS thread each (2 cores). Reports go to runs/eval/*.json.
 set -euo pipefail
@@ -8,10 +10,9 @@ corpus=${1:-/tmp/calm-corpus}
 steps=${2:-1500}
 shift $(( $# < 2 ? $# : 2 ))
 calm=${CALM:-.build/release/calm}
-bash Scripts/pretrain/split_corpus.sh "$corpus" runs/data/corpus-split
-for part in train heldout; do
-    [ -f runs/data/corpus-$part/manifest.json ] || "$calm" ingest runs/data/corpus-split/$part.txt --output runs/data/corpus-$part --fixed-size 256
-done
+[ -f runs/bench/photos-test.txt ] || "$calm" build-benchmark --corpus "$corpus" --output runs/bench
+[ -f runs/data/corpus-train/manifest.json ] || "$calm" ingest runs/bench/photos-train.txt --output runs/data/corpus-train --fixed-size 256
+[ -f runs/data/corpus-heldout/manifest.json ] || "$calm" ingest runs/bench/photos-test.txt --output runs/data/corpus-heldout --fixed-size 256
 mkdir -p runs/eval
 for variant in routing norouting; do
     routing=$([ $variant = routing ] && echo true || echo false)

@@ -29,6 +29,14 @@ final class BenchmarkTests: XCTestCase {
         let curated = photos.filter { $0.quality == .curated }
         XCTAssertEqual((counts["scoring-train.jsonl"] ?? 0) + (counts["scoring-test.jsonl"] ?? 0), photos.count + curated.count)
         XCTAssertEqual(counts["personalization-k2.jsonl"], SimulatedRater.panel.count * photos.count)
+        // The pretraining photo lists: the splits' photos, disjoint, each an existing file.
+        let lists = try ["train", "test"].map { split in
+            try String(contentsOf: output.appendingPathComponent("photos-\(split).txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(lists[0].count, photos.filter { $0.split == .train }.count)
+        XCTAssertEqual(lists[1].count, photos.filter { $0.split == .test }.count)
+        XCTAssertTrue(Set(lists[0]).isDisjoint(with: lists[1]))
+        XCTAssertTrue((lists[0] + lists[1]).allSatisfy { FileManager.default.fileExists(atPath: $0) })
 
         var scoring: [InstructionRecord] = []
         for split in ["train", "test"] where counts["scoring-\(split).jsonl"] != nil {

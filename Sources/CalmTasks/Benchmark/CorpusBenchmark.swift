@@ -90,10 +90,18 @@ public struct CorpusBenchmark {
         files["instruct-train"] = ["scoring-train", "commenting-train", "suggesting-train"].flatMap { files[$0] ?? [] }
 
         try writeReferences(files["commenting-test"] ?? [], to: output.appendingPathComponent("commenting-references.json"))
+        var listed: [(file: String, records: Int)] = []
+        for split in [CorpusPhoto.Split.train, .test] {
+            // The unlabeled photos of each split, full size, for `calm ingest`: self-supervised
+            // pretraining for this benchmark reads photos-train.txt only, so test photos stay unseen.
+            let paths = photos.filter { $0.split == split }.map { corpus.appendingPathComponent($0.file).path }
+            try AtomicFile.write(Data(paths.map { $0 + "\n" }.joined().utf8), to: output.appendingPathComponent("photos-\(split.rawValue).txt").path)
+            listed.append(("photos-\(split.rawValue).txt", paths.count))
+        }
         for (name, records) in files {
             try InstructionSet.write(records, to: output.appendingPathComponent(name + ".jsonl"))
         }
-        return files.map { ($0.key + ".jsonl", $0.value.count) }.sorted { $0.file < $1.file }
+        return (files.map { ($0.key + ".jsonl", $0.value.count) } + listed).sorted { $0.file < $1.file }
     }
 
     /// A critique record: the first caption sentence, then three measured attribute sentences.
