@@ -31,7 +31,7 @@ final class PretrainEvaluationTests: XCTestCase {
 
     func testReportCountsEveryQuestion() throws {
         var evaluation = try evaluation()
-        (evaluation.questionsPerScale, evaluation.pairsPerPhoto, evaluation.maxTokens) = (1, 2, 8)
+        (evaluation.questionsPerScale, evaluation.pairsPerPhoto, evaluation.maxTokens, evaluation.focusedMaxTokens) = (1, 2, 8, 8)
         let report = try evaluation.run(photos: [("photo", try photo())])
         let asked = Dictionary(uniqueKeysWithValues: report.generated.attributes.map { ($0.attribute, $0.asked) })
         XCTAssertEqual(asked["exposure"], 1)
@@ -41,7 +41,7 @@ final class PretrainEvaluationTests: XCTestCase {
         // Forced choice names a level of every attribute but the edit's strength.
         XCTAssertEqual(report.forcedChoice.attributes.map(\.attribute), Attribute.allCases.filter { $0 != .editStrength }.map(\.rawValue))
         XCTAssertTrue(report.forcedChoice.attributes.allSatisfy { $0.named == $0.asked })
-        XCTAssertEqual(report.examples.count, 4)
+        XCTAssertEqual(report.examples.count, 6)
         // One single-attribute question per low- and middle-scale attribute.
         XCTAssertEqual(report.focused.attributes.map(\.attribute), ImageAttributes.measured.map(\.rawValue))
         XCTAssertTrue(report.focused.attributes.allSatisfy { $0.asked == 1 })

@@ -26,7 +26,11 @@ public struct PretrainEvaluation {
     public var questionsPerAttribute = 1
     /// Edited pairs per photo for the high scale.
     public var pairsPerPhoto = 2
-    public var maxTokens = 80
+    /// Token budgets of generated answers: a scale or pair answer names up to three attributes,
+    /// a single-attribute answer one sentence. Greedy answers of small models may loop, and
+    /// a loop runs to the budget, so it bounds the evaluation's cost.
+    public var maxTokens = 64
+    public var focusedMaxTokens = 24
     /// The first generated answers kept in the report, for reading.
     public var examples = 6
 
@@ -55,17 +59,15 @@ public struct PretrainEvaluation {
         for (index, photo) in photos.enumerated() {
             for probe in probes(index: index, id: photo.id, image: photo.image) {
                 let ids = try generator.generate(try encoder.prompt(question: probe.question, scale: probe.scale),
-                                                 images: pixels(probe.images), options: .init(maxTokens: maxTokens)).ids
+                                                 images: pixels(probe.images), options: .init(maxTokens: probe.focused ? focusedMaxTokens : maxTokens)).ids
                 let answer = try encoder.tokenizer.decode(ids.filter(known.contains), skipSpecialTokens: true)
-                if probe.focused {
-                    focused.record(targets: probe.targets, named: parser.levels(in: answer))
-                    continue
-                }
-                generated.record(targets: probe.targets, named: parser.levels(in: answer))
+                if probe.focused { focused.record(targets: probe.targets, named: parser.levels(in: answer)) }
+                else { generated.record(targets: probe.targets, named: parser.levels(in: answer)) }
                 if examples.count < self.examples {
                     examples.append(.init(photo: photo.id, question: probe.question, answer: answer,
                                           targets: Dictionary(uniqueKeysWithValues: probe.targets.map { ($0.key.rawValue, $0.value) })))
                 }
+                guard !probe.focused else { continue }
                 // The edit's strength is left out: its sentences carry the edit's amount, which gives it away.
                 let choices = try probe.targets.keys.filter { $0 != .editStrength }.map { ($0, try mostProbableLevel($0, probe)) }
                 chosen.record(targets: probe.targets.filter { $0.key != .editStrength }, named: Dictionary(uniqueKeysWithValues: choices))
