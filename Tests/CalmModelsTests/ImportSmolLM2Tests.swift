@@ -74,7 +74,7 @@ final class ImportSmolLM2Tests: XCTestCase {
         // Greedy decoding, continuing from the prompt already in the cache, gives transformers' 32 tokens.
         var continuation = [logits.indices.max { logits[$0] < logits[$1] }!]
         var rng = RandomGenerator(seed: 0)
-        continuation += decoder.generate(prompt: continuation, maxTokens: reference.greedyIds.count - 1, using: &rng)
+        continuation += decoder.generate(prompt: continuation, options: SamplingOptions(maxTokens: reference.greedyIds.count - 1), using: &rng)
         XCTAssertEqual(continuation, reference.greedyIds)
     }
 
