@@ -1,4 +1,5 @@
 import CalmTensor
+import CalmTestSupport
 import Foundation
 import XCTest
 @testable import CalmModels
@@ -64,5 +65,23 @@ final class RepetitionControlTests: XCTestCase {
         var seen = Set<[Int]>(), repeats = 0
         for start in 0...(ids.count - size) where !seen.insert(Array(ids[start..<(start + size)])).inserted { repeats += 1 }
         return repeats
+    }
+
+    /// The generating commands reject a penalty ≤ 0 and a negative n-gram size before loading anything.
+    func testCommandsRejectBadRepetitionFlags() throws {
+        let cases: [([String], String)] = [
+            (["chat", "--weights", "none.gguf", "--repetition-penalty", "0"], "--repetition-penalty must be a positive number"),
+            (["chat", "--weights", "none.gguf", "--no-repeat-ngram=-1"], "--no-repeat-ngram must be ≥ 0"),
+            (["comment", "--checkpoint", "none.h5", "--repetition-penalty=-1.2", "x.png"], "--repetition-penalty must be a positive number"),
+            (["suggest", "--checkpoint", "none.h5", "--no-repeat-ngram=-2", "x.png"], "--no-repeat-ngram must be ≥ 0"),
+            (["eval", "suggesting", "--checkpoint", "none.h5", "--instructions", "x.jsonl", "--repetition-penalty", "nan"],
+             "--repetition-penalty must be a positive number"),
+            (["eval", "attributes", "--recipe", "none.yaml", "--photos", "none", "--no-repeat-ngram=-1"], "--no-repeat-ngram must be ≥ 0"),
+        ]
+        for (arguments, message) in cases {
+            guard let result = try runCalm(arguments) else { throw XCTSkip("calm is not built; run `swift build` first") }
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(result.output.contains(message), "\(arguments.joined(separator: " ")): \(result.output)")
+        }
     }
 }
