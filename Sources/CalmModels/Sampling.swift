@@ -33,12 +33,12 @@ public struct SamplingOptions: Sendable {
 ///
 /// Only the answer counts, not the prompt. Hugging Face counts a decoder-only model's whole
 /// input (prompt included) but calm's prompts are chat templates, which answers legitimately
-/// echo: counting them would ban the end-of-turn token after an answer ending like the question
-/// ("…photo." + `<|endoftext|>`), and "the composition of this image" in an answer to
+/// echo: counting them can ban the end-of-turn token after an answer that ends like the question
+/// ("…photo." + `<|endoftext|>`), or "the composition of this image" in an answer to
 /// "Describe the composition of this image.". (HF's `prompt_ignore_length` does the same for the penalty.)
 public func sampleToken(_ logits: [Float], answer: [Int], options: SamplingOptions, using rng: inout RandomGenerator) -> Int {
     var logits = logits
-    // Hugging Face's order: the penalty, then the n-gram ban (the order only matters for -inf · penalty, still -inf).
+    // Hugging Face's order, the penalty then the n-gram ban (either order gives the same logits).
     applyRepetitionPenalty(&logits, context: answer, penalty: options.repetitionPenalty)
     banRepeatedNgrams(&logits, context: answer, size: options.noRepeatNgramSize)
     return sampleToken(logits, temperature: options.temperature, topP: options.topP, using: &rng)
