@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "CalmTensorTests", dependencies: ["CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmAutogradTests", dependencies: ["CalmAutograd", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmNNTests", dependencies: ["CalmNN", "CalmAutograd", "CalmTensor", "CalmHDF5"]),
-        .testTarget(name: "CalmModelsTests", dependencies: ["CalmModels", "CalmNN", "CalmAutograd", "CalmTensor", "CalmText"],
+        .testTarget(name: "CalmModelsTests", dependencies: ["CalmTestSupport", "CalmModels", "CalmNN", "CalmAutograd", "CalmTensor", "CalmText"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmHDF5Tests", dependencies: ["CalmHDF5", "CalmTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CalmImageTests", dependencies: ["CalmImage"], resources: [.copy("Fixtures")]),

@@ -38,7 +38,7 @@ public struct Generator {
             var logits = lastLogits(model.llm.hiddenStates(model.inputEmbeddings(batch), mask: batch.routingMask, caches: caches))
             var ids = [Int]()
             while ids.count < options.maxTokens {
-                let next = sampleToken(logits, temperature: options.temperature, topP: options.topP, using: &rng)
+                let next = sampleToken(logits, answer: ids, options: options, using: &rng)
                 ids.append(next)
                 if stopIds.contains(next) { return try finish(ids, .endOfSequence) }
                 if let tokenizer, let cut = try stopCut(tokenizer.decode(ids), options) {

@@ -49,7 +49,7 @@ final class ImportCheckpointTests: XCTestCase {
         let llama = try ImportedWeights.read(from: path("tiny.h5")).languageModel()
         let decoder = LlamaDecoder(llama)
         var rng = RandomGenerator(seed: 0)
-        let tokens = decoder.generate(prompt: ImportFixtures.ints("llama.generate.prompt"), maxTokens: 16, using: &rng)
+        let tokens = decoder.generate(prompt: ImportFixtures.ints("llama.generate.prompt"), options: SamplingOptions(maxTokens: 16), using: &rng)
         XCTAssertEqual(tokens, ImportFixtures.ints("gguf.generate.tokens"))
     }
 

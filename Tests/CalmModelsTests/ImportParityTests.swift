@@ -48,7 +48,7 @@ final class ImportParityTests: XCTestCase {
         for (name, load, key) in cases {
             let decoder = LlamaDecoder(try load().languageModel())
             var rng = RandomGenerator(seed: 0)
-            let tokens = decoder.generate(prompt: ImportFixtures.ints("llama.generate.prompt"), maxTokens: 16, using: &rng)
+            let tokens = decoder.generate(prompt: ImportFixtures.ints("llama.generate.prompt"), options: SamplingOptions(maxTokens: 16), using: &rng)
             XCTAssertEqual(tokens, ImportFixtures.ints(key), name)
         }
     }

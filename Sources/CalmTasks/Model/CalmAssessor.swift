@@ -15,8 +15,9 @@ public final class CalmAssessor: AestheticModel {
     public let tokenIds: CalmTokenIds
     public let decoder: ScoreDecoder
     public let template = ChatTemplate.plain
-    /// The longest answer `answer` generates, in tokens.
-    public var maxAnswerTokens = 48
+    /// How `answer` decodes: greedy, at most 48 tokens, ending at the end of the turn or a new
+    /// user turn; repetition control is the caller's (off by default).
+    public var answerOptions = SamplingOptions(maxTokens: 48, stopStrings: ["\nUser:"])
 
     /// The id that ends a turn (and pads batches).
     public var endOfTurnId: Int { tokenizer.id(of: template.endOfTurn) ?? 0 }
@@ -97,7 +98,7 @@ public final class CalmAssessor: AestheticModel {
     public func answer(_ prompt: String, images: [RGBImage]) throws -> String {
         let generator = Generator(model: model, tokenIds: tokenIds, tokenizer: tokenizer, stopIds: [endOfTurnId])
         let generation = try generator.generate(MultimodalSample(ids: try promptIds([ChatTurn(.user, prompt)])), images: imageTensor(images),
-                                                options: SamplingOptions(maxTokens: maxAnswerTokens, stopStrings: ["\nUser:"]))
+                                                options: answerOptions)
         return generation.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -31,6 +31,9 @@ public struct PretrainEvaluation {
     /// a loop runs to the budget, so it bounds the evaluation's cost.
     public var maxTokens = 64
     public var focusedMaxTokens = 24
+    /// Generated answers never repeat an n-gram of this many tokens (0 is off): the small models'
+    /// greedy answers otherwise loop ("The photo has sharp detail. The photo has sharp detail.").
+    public var noRepeatNgramSize = 3
     /// The first generated answers kept in the report, for reading.
     public var examples = 6
 
@@ -59,7 +62,9 @@ public struct PretrainEvaluation {
         for (index, photo) in photos.enumerated() {
             for probe in probes(index: index, id: photo.id, image: photo.image) {
                 let ids = try generator.generate(try encoder.prompt(question: probe.question, scale: probe.scale),
-                                                 images: pixels(probe.images), options: .init(maxTokens: probe.focused ? focusedMaxTokens : maxTokens)).ids
+                                                 images: pixels(probe.images),
+                                                 options: .init(maxTokens: probe.focused ? focusedMaxTokens : maxTokens,
+                                                                noRepeatNgramSize: noRepeatNgramSize)).ids
                 let answer = try encoder.tokenizer.decode(ids.filter(known.contains), skipSpecialTokens: true)
                 if probe.focused { focused.record(targets: probe.targets, named: parser.levels(in: answer)) }
                 else { generated.record(targets: probe.targets, named: parser.levels(in: answer)) }

@@ -27,6 +27,8 @@ struct Chat: ParsableCommand {
     @Option(help: "Seed of the sampler.")
     var seed: UInt64 = 0
 
+    @OptionGroup var repetition: RepetitionOptions<RepetitionOff>
+
     func validate() throws {
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be positive") }
         guard temperature >= 0, topP > 0, topP <= 1 else { throw ValidationError("--temperature must be ≥ 0 and --top-p in (0, 1]") }
@@ -39,8 +41,10 @@ struct Chat: ParsableCommand {
         guard let tokenizer = try imported.checkedTokenizer() else {
             throw ImportError(file: weights, key: "tokenizer_json", message: "no tokenizer (import a GGUF that has one, or a Llama folder with tokenizer.json)")
         }
+        var options = SamplingOptions(maxTokens: maxTokens, temperature: temperature, topP: topP, seed: seed)
+        repetition.apply(to: &options)
         let session = ChatSession(decoder: LlamaDecoder(try imported.languageModel()), tokenizer: tokenizer,
-                                  options: SamplingOptions(maxTokens: maxTokens, temperature: temperature, topP: topP, seed: seed))
+                                  options: options)
         report(String(format: "loaded %@ in %.1f s", weights, seconds(from: start)))
         if let prompt {
             try session.answer(prompt)
@@ -87,8 +91,7 @@ private final class ChatSession {
         // The first token comes with the prompt's forward pass; each later one with one step.
         let start = DispatchTime.now()
         var firstToken: DispatchTime?, streamed = [Int](), printed = ""
-        let answer = decoder.generate(prompt: Array(ids[context.count...]), maxTokens: options.maxTokens, temperature: options.temperature,
-                                      topP: options.topP, stop: stop, using: &rng) { token in
+        let answer = decoder.generate(prompt: Array(ids[context.count...]), options: options, stop: stop, using: &rng) { token in
             if firstToken == nil { firstToken = DispatchTime.now() }
             streamed.append(token)
             // Print the new text once it is whole UTF-8 (a character may span tokens).

@@ -10,6 +10,7 @@ struct Comment: ParsableCommand {
         abstract: "Write a short critique of images; with --instructions, write {id: critique} JSON for `calm eval commenting`.")
 
     @OptionGroup var model: TaskModelOptions
+    @OptionGroup var repetition: RepetitionOptions<TaskAnswerRepetition>
 
     @Argument(help: "Image files (PNG, JPEG or WebP).")
     var images: [String] = []
@@ -30,6 +31,7 @@ struct Comment: ParsableCommand {
 
     func run() throws {
         let assessor = try model.assessor()
+        repetition.apply(to: &assessor.answerOptions)
         if let instructions, let candidates {
             var critiques: [String: String] = [:]
             for (record, image) in try recordsWithImages(instructions) {

@@ -26,10 +26,12 @@ struct EvalAttributes: ParsableCommand {
     @Option(help: "Questions per photo about each single low- or middle-scale attribute.") var focused = 1
     @Option(help: "Edited pairs per photo.") var pairs = 2
     @Option(help: "Evaluate only the first N photos.") var limit: Int?
+    @Option(help: "Generated answers never repeat an n-gram of this many tokens; 0 is off.") var noRepeatNgram = 3
     @Flag(help: "Print the report as JSON (the default prints a table).") var json = false
 
     func validate() throws {
         guard (checkpoint == nil) != (recipe == nil) else { throw ValidationError("Give either --checkpoint or --recipe.") }
+        try validateRepetitionControl(noRepeatNgram: noRepeatNgram)
     }
 
     func run() throws {
@@ -38,6 +40,7 @@ struct EvalAttributes: ParsableCommand {
         evaluation.questionsPerScale = questions
         evaluation.questionsPerAttribute = focused
         evaluation.pairsPerPhoto = pairs
+        evaluation.noRepeatNgramSize = noRepeatNgram
         let report = try evaluation.run(photos: Array(try loadPhotos().prefix(limit ?? .max)))
         print(json ? report.json : report.table)
     }

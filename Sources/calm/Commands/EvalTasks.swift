@@ -12,6 +12,7 @@ struct EvalSuggesting: ParsableCommand {
         discussion: "Records need metadata 'degradation' (one of: \(Degradation.Kind.allCases.map(\.rawValue).joined(separator: ", "))) and 'strength' (0-1), as `calm build-benchmark` writes.")
 
     @OptionGroup var model: TaskModelOptions
+    @OptionGroup var repetition: RepetitionOptions<TaskAnswerRepetition>
 
     @Option(help: "Suggesting instructions (JSONL), e.g. runs/bench/suggesting-test.jsonl.")
     var instructions: String
@@ -24,6 +25,7 @@ struct EvalSuggesting: ParsableCommand {
 
     func run() throws {
         let assessor = try model.assessor()
+        repetition.apply(to: &assessor.answerOptions)
         var results: [SuggestionOutcome] = [], oracle: [Double] = [], lines: [String] = []
         for (record, image) in try recordsWithImages(instructions, limit: limit) {
             guard let kind = record.metadata["degradation"]?.stringValue.flatMap(Degradation.Kind.init(rawValue:)),

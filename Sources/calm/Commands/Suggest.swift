@@ -10,6 +10,7 @@ struct Suggest: ParsableCommand {
         discussion: "Known edits: \(CorrectionKind.allCases.map(\.rawValue).joined(separator: ", ")).")
 
     @OptionGroup var model: TaskModelOptions
+    @OptionGroup var repetition: RepetitionOptions<TaskAnswerRepetition>
 
     @Argument(help: "The photo (PNG, JPEG or WebP).")
     var image: String
@@ -19,6 +20,7 @@ struct Suggest: ParsableCommand {
 
     func run() throws {
         let assessor = try model.assessor()
+        repetition.apply(to: &assessor.answerOptions)
         let photo = try ImageDecoder.decode(contentsOf: image)
         guard let apply else {
             print(try assessor.answer(SuggestionText.prompt, images: [photo]))
