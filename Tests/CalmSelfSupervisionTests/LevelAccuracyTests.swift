@@ -19,6 +19,9 @@ final class LevelAccuracyTests: XCTestCase {
         XCTAssertEqual(rows[.exposure]?.chance ?? 0, 0.2, accuracy: 1e-12)     // five exposure levels
         XCTAssertEqual(rows[.exposure]?.majority ?? 0, 2.0 / 3, accuracy: 1e-12) // "dark" twice in three
         XCTAssertEqual(rows[.contrast]?.majority ?? 0, 2.0 / 3, accuracy: 1e-12) // "low" twice in three
+        // Exposure: "dark" 1 of 2 right, "balanced" 1 of 1; contrast: "low" 0 of 2 (unnamed), "high" 1 of 1.
+        XCTAssertEqual(rows[.exposure]?.balancedAccuracy ?? 0, (0.5 + 1) / 2, accuracy: 1e-12)
+        XCTAssertEqual(rows[.contrast]?.balancedAccuracy ?? 0, (0 + 1) / 2, accuracy: 1e-12)
     }
 
     func testNeverNamedHasNoAccuracy() {

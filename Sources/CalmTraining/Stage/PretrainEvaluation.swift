@@ -156,6 +156,8 @@ public struct AttributeReport: Codable, Equatable {
         public var attribute: String, scale: String
         public var asked: Int, named: Int, correct: Int
         public var accuracy: Double?, coverage: Double, chance: Double, majority: Double
+        /// Mean per-level recall over the questions asked (see `LevelAccuracy`).
+        public var balancedAccuracy: Double
     }
 
     /// Accuracy over a scale's named levels, with the baselines averaged over the same mentions.
@@ -172,7 +174,8 @@ public struct AttributeReport: Codable, Equatable {
         init(_ rows: [LevelAccuracy.Row]) {
             attributes = rows.map {
                 AttributeRow(attribute: $0.attribute.rawValue, scale: $0.attribute.scale.rawValue, asked: $0.asked, named: $0.named,
-                             correct: $0.correct, accuracy: $0.accuracy, coverage: $0.coverage, chance: $0.chance, majority: $0.majority)
+                             correct: $0.correct, accuracy: $0.accuracy, coverage: $0.coverage, chance: $0.chance, majority: $0.majority,
+                             balancedAccuracy: $0.balancedAccuracy)
             }
             scales = [:]
             for scale in Scale.allCases {

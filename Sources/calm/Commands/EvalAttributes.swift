@@ -66,11 +66,11 @@ extension AttributeReport {
         for (title, section) in [("levels named in generated answers to scale questions", generated),
                                 ("levels named in generated answers to single-attribute questions", focused),
                                 ("forced choice between the levels", forcedChoice)] {
-            lines += ["", title, "attribute           scale    named/asked  accuracy  chance   majority"]
+            lines += ["", title, "attribute           scale    named/asked  accuracy  chance   majority  balanced"]
             for row in section.attributes {
                 lines.append(row.attribute.padding(toLength: 20, withPad: " ", startingAt: 0) + row.scale.padding(toLength: 9, withPad: " ", startingAt: 0)
                              + "\(row.named)/\(row.asked)".padding(toLength: 13, withPad: " ", startingAt: 0)
-                             + "\(percent(row.accuracy))  \(percent(row.chance))  \(percent(row.majority))")
+                             + "\(percent(row.accuracy))  \(percent(row.chance))  \(percent(row.majority))  \(percent(row.balancedAccuracy))")
             }
             for (scale, summary) in section.scales.sorted(by: { $0.key < $1.key }) {
                 lines.append("\(scale): \(summary.correct)/\(summary.named) correct: \(percent(summary.accuracy)) "
