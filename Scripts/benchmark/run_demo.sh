@@ -18,7 +18,7 @@ bench=runs/bench
 
 train() {  # name, init_from
   $calm train Recipes/instruct-tiny-corpus.yaml model.init_from="$2" model.tokenizer="$tokenizer" \
-    'train.trainable=[*]' 'train.frozen=[]' train.max_steps="$steps" schedule.warmup_steps=20 checkpoint.every=100 \
+    'train.trainable=["*"]' 'train.frozen=[]' train.max_steps="$steps" schedule.warmup_steps=20 checkpoint.every=100 \
     run.dir=runs/instruct-"$1" > runs/instruct-"$1".log 2>&1
 }
 [ -f runs/instruct-ssl/checkpoints/latest.h5 ] || train ssl "$pretrained" &
