@@ -36,7 +36,7 @@ struct EvalAttributes: ParsableCommand {
 
     func run() throws {
         var evaluation = try checkpoint.map { try PretrainEvaluation(checkpoint: $0) }
-            ?? PretrainEvaluation(untrained: try Recipe.load(file: recipe!))
+            ?? PretrainEvaluation(untrained: try Recipe.load(file: recipe!, checkFiles: false))  // only the model and tokenizer are used
         evaluation.questionsPerScale = questions
         evaluation.questionsPerAttribute = focused
         evaluation.pairsPerPhoto = pairs
