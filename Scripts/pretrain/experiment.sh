@@ -3,21 +3,22 @@
 # are held out of pretraining too, so the same checkpoints serve the task demonstration),
 # the two pretrained variants (with and without multi-scale routing) and three evaluations
 # (step 0, routing, no routing) on the held-out photos.
-#   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=1000] [extra recipe overrides...]
+#   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=900] [extra recipe overrides...]
 # Both trainings run at once, one BLAS thread each (2 cores). Reports go to runs/eval/*.json.
 set -euo pipefail
 corpus=${1:-/tmp/calm-corpus}
-steps=${2:-1000}
+steps=${2:-900}
 shift $(( $# < 2 ? $# : 2 ))
 calm=${CALM:-.build/release/calm}
 [ -f runs/bench/photos-test.txt ] || "$calm" build-benchmark --corpus "$corpus" --output runs/bench
 [ -f runs/data/corpus-train/manifest.json ] || "$calm" ingest runs/bench/photos-train.txt --output runs/data/corpus-train --fixed-size 256
 [ -f runs/data/corpus-heldout/manifest.json ] || "$calm" ingest runs/bench/photos-test.txt --output runs/data/corpus-heldout --fixed-size 256
 mkdir -p runs/eval
-# The curriculum: a warm-up on five attributes the edits move, then every attribute and the pairs.
+# The curriculum: a warm-up on exposure alone (with several attributes from the start the encoder
+# never learns to see: measured, see the closing note of issue 5), then every attribute and the pairs.
 for variant in routing norouting; do
     routing=$([ $variant = routing ] && echo true || echo false)
-    (OPENBLAS_NUM_THREADS=1 "$calm" train Recipes/pretrain-tiny-corpus-warmup.yaml pretrain.routing=$routing \
+    ([ -f runs/pretrain-warmup-$variant/checkpoints/latest.h5 ] || OPENBLAS_NUM_THREADS=1 "$calm" train Recipes/pretrain-tiny-corpus-warmup.yaml pretrain.routing=$routing \
          run.dir=runs/pretrain-warmup-$variant "$@" > runs/pretrain-warmup-$variant.log 2>&1 &&
      OPENBLAS_NUM_THREADS=1 "$calm" train Recipes/pretrain-tiny-corpus.yaml pretrain.routing=$routing train.max_steps="$steps" \
          model.init_from=runs/pretrain-warmup-$variant/checkpoints/latest.h5 run.dir=runs/pretrain-$variant "$@" \
