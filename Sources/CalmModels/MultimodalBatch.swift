@@ -83,6 +83,8 @@ public struct MultimodalBatch {
 
     public var batchSize: Int { tokens.shape[0] }
     public var length: Int { tokens.shape[1] }
+    /// Images in the batch (0 for text alone).
+    public var imageCount: Int { images.rank == 4 ? images.shape[0] : 0 }
     /// Positions with a next-token target: the terms `CalmModel.loss` averages.
     public var labeledTokens: Int { labels.toArray(Int64.self).filter { $0 != -100 }.count }
 

@@ -34,11 +34,8 @@ final class CalmTinyStage: ShardedStage {
             MultimodalSample(ids: [1, tokenIds.image, 20, 21, 22, 100 + example.answer, 2],
                              lossMask: [false, false, false, false, false, true, true])
         }
-        return try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: tokenIds, config: .tiny).map { batch in
-            MicroBatchShard(tokens: batch.batchSize * batch.length, images: batch.batchSize, averagedOver: batch.labeledTokens) { [model] in
-                model.loss(batch)
-            }
-        }
+        return try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: tokenIds, config: .tiny)
+            .map { MicroBatchShard(model, $0) }
     }
 
     var dataPosition: String { String(decoding: try! JSONEncoder().encode(reader.position), as: UTF8.self) }

@@ -23,9 +23,8 @@ final class ShardedBackwardTests: XCTestCase {
         let side = CalmConfig.tiny.vision.imageSize
         let images = Tensor.uniform([3, 3, side, side], low: -1, high: 1, using: &random)
         func shards(_ count: Int) throws -> [MicroBatchShard] {
-            try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: tokenIds, config: .tiny).map { batch in
-                MicroBatchShard(tokens: batch.labeledTokens, images: batch.batchSize, averagedOver: batch.labeledTokens) { model.loss(batch) }
-            }
+            try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: tokenIds, config: .tiny)
+                .map { MicroBatchShard(model, $0) }
         }
         func gradients(_ shards: [MicroBatchShard]) -> (loss: Double, grads: [Tensor?]) {
             model.zeroGrad()

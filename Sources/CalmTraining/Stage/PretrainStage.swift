@@ -49,10 +49,7 @@ public final class PretrainStage: ShardedStage {
     }
 
     public func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
-        try makeBatches(try nextExamples(), shards: count).map { batch in
-            MicroBatchShard(tokens: batch.labeledTokens, images: batch.images.rank == 4 ? batch.images.shape[0] : 0,
-                            averagedOver: batch.labeledTokens) { [model] in model.loss(batch) }
-        }
+        try makeBatches(try nextExamples(), shards: count).map { MicroBatchShard(model, $0) }
     }
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.

@@ -36,7 +36,7 @@ struct TrainingWorkload {
     /// The batch cut into `count` shards whose forward is `model`'s loss (`ShardedBackward`).
     func shards(_ count: Int, model: CalmModel) throws -> [MicroBatchShard] {
         try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: Self.tokenIds(config), config: config)
-            .map { shard in MicroBatchShard(tokens: shard.labeledTokens, images: shard.batchSize, averagedOver: shard.labeledTokens) { model.loss(shard) } }
+            .map { MicroBatchShard(model, $0) }
     }
 
     /// calm's special tokens take the last five ids of the vocabulary.
