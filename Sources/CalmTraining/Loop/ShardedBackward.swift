@@ -8,6 +8,13 @@ import Foundation
 /// every other shard fills a sink of its own, added afterwards in shard order, so the sum is
 /// the same on every run.
 public enum ShardedBackward {
+    /// The shards `auto` means: one per core both OpenBLAS and the kernels may use (so
+    /// `OPENBLAS_NUM_THREADS=1`, `--threads 1` or a rank's share of one core keeps it to one),
+    /// at most one per sample.
+    public static func automaticCount(samples: Int) -> Int {
+        Swift.max(1, Swift.min(Parallel.maxThreads, BLAS.threads, samples))
+    }
+
     /// Back-propagates `scale` × the shards' mean loss (each shard's loss weighted by its part of
     /// their `averagedOver`) into the leaves' `grad` and returns that mean loss, unscaled.
     public static func run(_ shards: [MicroBatchShard], scale: Double) -> Double {

@@ -83,6 +83,9 @@ public final class Trainer {
             throw TrainingError("\(recipe.file): train.shards_per_step is \(shards), but the stage of model.config '\(recipe.model.config)' "
                                 + "cannot cut its micro-batches into shards; set it to 1 or auto")
         }
+        if stage is ShardedStage && shardsPerMicroBatch > 1 {
+            progress.note("each micro-batch in \(shardsPerMicroBatch) shards trained concurrently (train.shards_per_step)")
+        }
         if communicator.isRoot {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
             try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))
@@ -218,9 +221,9 @@ public final class Trainer {
         return [MicroBatchShard(tokens: batch.tokens, images: batch.images, averagedOver: batch.averagedOver, forward: { batch.loss })]
     }
 
-    /// `train.shards_per_step`, or (auto) one shard per core the kernels may use, at most one per sample.
+    /// `train.shards_per_step`, or (auto) one shard per core this process may use.
     private var shardsPerMicroBatch: Int {
-        recipe.train.shardsPerStep ?? Swift.min(Parallel.maxThreads, recipe.train.batchSize)
+        recipe.train.shardsPerStep ?? ShardedBackward.automaticCount(samples: recipe.train.batchSize)
     }
 
     /// The stop request of any rank stops every rank at the same step boundary.

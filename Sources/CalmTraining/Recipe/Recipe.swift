@@ -37,7 +37,7 @@ public struct Recipe: Equatable {
         public var batchSize: Int
         public var gradientAccumulation: Int
         /// Shards each micro-batch is cut into, trained concurrently one core each (`ShardedStage`);
-        /// nil (`auto`): one per core the kernels may use, at most one per sample.
+        /// nil (`auto`): `ShardedBackward.automaticCount`.
         public var shardsPerStep: Int?
         /// Global gradient-norm clip; 0 turns clipping off.
         public var gradientClip: Double

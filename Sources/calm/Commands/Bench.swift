@@ -54,7 +54,7 @@ struct Bench: ParsableCommand {
 
         @OptionGroup var options: Options
 
-        @Option(help: "Shards of the batch trained concurrently, one core each (default: one per kernel thread).")
+        @Option(help: "Shards of the batch trained concurrently, one core each (default: one per thread allowed).")
         var shards: Int?
 
         @Flag(help: "After timing, profile one step: seconds per op, forward and backward, on stderr.")
@@ -67,7 +67,7 @@ struct Bench: ParsableCommand {
             let model = CalmModel(config, seed: 1)
             let optimizer = AdamW(model.parameters().map { ($0.name, $0.variable, true) },
                                   hyper: .init(weightDecay: 0.05))
-            let batchShards = try workload.shards(shards ?? Parallel.maxThreads, model: model)
+            let batchShards = try workload.shards(shards ?? ShardedBackward.automaticCount(samples: TrainingWorkload.batchSize), model: model)
             func step() {
                 model.zeroGrad()
                 _ = ShardedBackward.run(batchShards, scale: 1)
