@@ -114,15 +114,19 @@ public final class LeafGradients {
 
     public init() {}
 
+    // Held gradients are never written to, so they need no storage of their own until a leaf takes one.
     fileprivate func add(_ g: Tensor, to leaf: Variable) {
         guard leaf.requiresGrad else { return }
         let key = ObjectIdentifier(leaf)
-        gradients[key] = (leaf, gradients[key].map { $0.grad + g } ?? g.ownedCopy())
+        gradients[key] = (leaf, gradients[key].map { $0.grad + g } ?? g)
     }
 
-    /// Adds every gradient held into its leaf's `grad` and empties the sink.
+    /// Adds every gradient held into its leaf's `grad` (in place: a leaf's `grad` is its own) and
+    /// empties the sink.
     public func addToLeaves() {
-        for (leaf, g) in gradients.values { leaf.grad = leaf.grad.map { $0 + g } ?? g }
+        for (leaf, g) in gradients.values {
+            if let grad = leaf.grad { Tensor.binary(.add, grad, g, into: grad) } else { leaf.grad = g.ownedCopy() }
+        }
         gradients = [:]
     }
 }
