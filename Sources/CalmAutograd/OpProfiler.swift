@@ -1,7 +1,8 @@
 import Foundation
 
 /// Opt-in wall time per op name, forward and backward (`calm bench train --profile`): off, it
-/// costs one flag test per op. Ops run on the calling thread, so totals need no lock.
+/// costs one flag test per op. Totals take no lock: profile one thread's ops at a time (the
+/// benchmark profiles an unsharded step, not `ShardedBackward`'s concurrent shards).
 public enum OpProfiler {
     /// Time spent in one op name.
     public struct Total {

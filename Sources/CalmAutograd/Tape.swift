@@ -38,13 +38,19 @@ extension Variable {
     /// Leaves reached by no entry are never called. Calls follow the reverse recording order
     /// of the entries that last used each leaf. Data-parallel training uses it to start
     /// sending finished gradients while backward computes the rest.
-    public func backward(seed: Tensor? = nil, onGradientFinal: ((Variable) -> Void)? = nil) {
+    ///
+    /// With `sink`, leaf gradients go there instead of into `grad`, so that backward passes over
+    /// the same parameters may run concurrently (one sink each) and be summed afterwards; it
+    /// excludes `onGradientFinal`, which reads `grad`.
+    public func backward(seed: Tensor? = nil, into sink: LeafGradients? = nil, onGradientFinal: ((Variable) -> Void)? = nil) {
+        precondition(sink == nil || onGradientFinal == nil, "backward: onGradientFinal reads grad, which a sink leaves alone")
         precondition(seed != nil || value.count == 1, "backward: from a tensor of shape \(shape) needs a seed")
         let start = seed ?? Tensor.ones(shape, dtype: dtype)
         precondition(start.shape == shape && start.dtype == dtype,
                      "backward: seed \(start.dtype)\(start.shape) for a variable \(dtype)\(shape)")
+        let addToLeaf = sink.map { sink in { (leaf: Variable, g: Tensor) in sink.add(g, to: leaf) } } ?? { $0.accumulate($1) }
         guard entry != nil else {
-            accumulate(start)
+            addToLeaf(self, start)
             if requiresGrad { onGradientFinal?(self) }
             return
         }
@@ -75,7 +81,7 @@ extension Variable {
                 guard let grad else { continue }
                 precondition(grad.shape == input.shape, "backward of \(e.opName): gradient \(grad.shape) for input \(input.shape)")
                 if input.isLeaf {
-                    input.accumulate(grad)
+                    addToLeaf(input, grad)
                 } else {
                     let key = ObjectIdentifier(input)
                     grads[key] = grads[key].map { $0 + grad } ?? grad
@@ -86,13 +92,42 @@ extension Variable {
 
     // Leaf gradients get their own storage: a gradient tensor may be a view shared with
     // other variables' gradients, and optimizers may update `grad` in place.
-    private func accumulate(_ g: Tensor) {
+    fileprivate func accumulate(_ g: Tensor) {
         guard requiresGrad else { return }
-        if let grad { self.grad = grad + g } else {
-            let own = Tensor(uninitialized: g.shape, dtype: g.dtype)
-            g.copy(into: own)
-            self.grad = own
+        grad = grad.map { $0 + g } ?? g.ownedCopy()
+    }
+}
+
+extension Tensor {
+    fileprivate func ownedCopy() -> Tensor {
+        let own = Tensor(uninitialized: shape, dtype: dtype)
+        copy(into: own)
+        return own
+    }
+}
+
+/// The leaf gradients of one or more backward passes kept apart from the leaves' `grad`:
+/// concurrent backward passes over shards of a batch each fill their own sink, and the sinks
+/// are added into `grad` afterwards in a fixed order, so the sum is the same on every run.
+public final class LeafGradients {
+    private var gradients: [ObjectIdentifier: (leaf: Variable, grad: Tensor)] = [:]
+
+    public init() {}
+
+    // Held gradients are never written to, so they need no storage of their own until a leaf takes one.
+    fileprivate func add(_ g: Tensor, to leaf: Variable) {
+        guard leaf.requiresGrad else { return }
+        let key = ObjectIdentifier(leaf)
+        gradients[key] = (leaf, gradients[key].map { $0.grad + g } ?? g)
+    }
+
+    /// Adds every gradient held into its leaf's `grad` (in place: a leaf's `grad` is its own) and
+    /// empties the sink.
+    public func addToLeaves() {
+        for (leaf, g) in gradients.values {
+            if let grad = leaf.grad { Tensor.binary(.add, grad, g, into: grad) } else { leaf.grad = g.ownedCopy() }
         }
+        gradients = [:]
     }
 }
 

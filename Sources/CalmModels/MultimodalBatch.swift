@@ -83,6 +83,10 @@ public struct MultimodalBatch {
 
     public var batchSize: Int { tokens.shape[0] }
     public var length: Int { tokens.shape[1] }
+    /// Images in the batch (0 for text alone).
+    public var imageCount: Int { images.rank == 4 ? images.shape[0] : 0 }
+    /// Positions with a next-token target: the terms `CalmModel.loss` averages.
+    public var labeledTokens: Int { labels.toArray(Int64.self).filter { $0 != -100 }.count }
 
     public init(samples: [MultimodalSample], images: Tensor, tokenIds: CalmTokenIds, config: CalmConfig,
                 padId: Int = 0, length: Int? = nil) throws {
@@ -144,6 +148,26 @@ public struct MultimodalBatch {
         self.hidden = samples.map { Set(VisualGroup.allCases).subtracting($0.visibleGroups) }
         routingMask = nil
         if !hidden.allSatisfy(\.isEmpty) { routingMask = routingMask(queries: 0..<t, keys: t) }
+    }
+
+    /// `samples` cut into `count` runs of consecutive samples (sizes differing by at most one;
+    /// fewer runs when there are fewer samples), each a batch of its own with its samples'
+    /// images, padded to its own longest sample: the shards of a batch trained concurrently.
+    public static func shards(samples: [MultimodalSample], images: Tensor, count: Int, tokenIds: CalmTokenIds,
+                              config: CalmConfig, padId: Int = 0) throws -> [MultimodalBatch] {
+        precondition(count >= 1, "shards: count \(count) must be at least 1")
+        let imagesPerSample = samples.map { $0.ids.filter { $0 == tokenIds.image }.count }
+        let given = images.rank == 4 ? images.shape[0] : 0
+        guard imagesPerSample.reduce(0, +) == given else {
+            throw SequenceError("the samples hold \(imagesPerSample.reduce(0, +)) <image> placeholder(s) but \(given) image(s) were given")
+        }
+        let runs = Swift.max(1, Swift.min(count, samples.count))
+        return try (0..<runs).map { i in
+            let range = (samples.count * i / runs)..<(samples.count * (i + 1) / runs)
+            let firstImage = imagesPerSample[..<range.lowerBound].reduce(0, +)
+            let partImages = given > 0 ? images.slice(axis: 0, firstImage..<firstImage + imagesPerSample[range].reduce(0, +)) : images
+            return try MultimodalBatch(samples: Array(samples[range]), images: partImages, tokenIds: tokenIds, config: config, padId: padId)
+        }
     }
 
     /// The routing mask [B, 1, |queries|, keys] for query positions `queries` over the first

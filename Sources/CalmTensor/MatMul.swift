@@ -34,7 +34,7 @@ extension Tensor {
         // Many small products (attention heads): one single-threaded gemm per core beats
         // OpenBLAS threading inside each small call.
         let small = m * n * k <= Parallel.smallGemmVolume, work = offsets.count * m * n * k
-        let chunks = small && work >= Parallel.minimumGemmWork ? Swift.min(Parallel.maxThreads, offsets.count) : 1
+        let chunks = small && work >= Parallel.minimumGemmWork ? Swift.min(Parallel.threads, offsets.count) : 1
         if chunks == 1 {
             for i in offsets.indices { multiply(i) }
         } else {

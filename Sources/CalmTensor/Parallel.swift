@@ -14,10 +14,22 @@ public enum Parallel {
     /// Smallest total batch·m·n·k worth that split.
     nonisolated(unsafe) public static var minimumGemmWork = 1 << 23
 
+    /// A lower limit than `maxThreads` for kernels called from the current thread (task-local,
+    /// so concurrent batch shards each keep to their own core without touching the global).
+    @TaskLocal static var threadLimit: Int?
+
+    /// Most threads one kernel called from this thread uses.
+    public static var threads: Int { threadLimit.map { Swift.min($0, maxThreads) } ?? maxThreads }
+
+    /// Runs `body` with kernels on this thread limited to `count` threads.
+    public static func withThreads<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        try $threadLimit.withValue(count, operation: body)
+    }
+
     /// How many chunks to cut `elements` of work into.
     public static func chunkCount(elements: Int, splittable: Int) -> Int {
         guard elements >= minimumElements, splittable >= 2 else { return 1 }
-        return Swift.min(maxThreads, splittable)
+        return Swift.min(threads, splittable)
     }
 
     /// Runs `body(chunk)` for chunk in 0..<chunks, concurrently when there are several.

@@ -162,6 +162,22 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// A thread limited to one kernel thread (a concurrent batch shard's) splits no work, while
+    /// other threads keep the process-wide limit.
+    func testThreadLimitHoldsOnItsThreadOnly() {
+        let everywhere = Swift.min(Parallel.maxThreads, 8)
+        XCTAssertEqual(Parallel.chunkCount(elements: large, splittable: 8), everywhere)
+        Parallel.withThreads(1) {
+            XCTAssertEqual(Parallel.threads, 1)
+            XCTAssertEqual(Parallel.chunkCount(elements: large, splittable: 8), 1)
+            final class Answer: @unchecked Sendable { var chunks = 0 }
+            let elsewhere = Answer(), done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async { [large] in elsewhere.chunks = Parallel.chunkCount(elements: large, splittable: 8); done.signal() }
+            done.wait()
+            XCTAssertEqual(elsewhere.chunks, everywhere)
+        }
+    }
+
     func testOneRowMatmulReadsAStridedRow() {
         // Column 1 of x as a row: its elements lie 3 apart, which gemv takes as its increment.
         let x = Tensor.normal([4, 3], dtype: .float32, using: &rng), b = Tensor.normal([4, 5], dtype: .float32, using: &rng)

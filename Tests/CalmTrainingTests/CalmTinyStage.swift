@@ -11,7 +11,7 @@ import Foundation
 /// model and loss, batches from image shards. The text is synthetic (no tokenizer needed): a
 /// prompt and a one-token answer naming the image's label bin, so the loss is next-token
 /// cross-entropy on the answer, through the vision tower, the MFAM and the LLM.
-final class CalmTinyStage: TrainingStage {
+final class CalmTinyStage: ShardedStage {
     let model = CalmModel(.tiny, seed: 5)
     let parameters: [(name: String, variable: Variable)]
     private let shards: ShardSet
@@ -26,7 +26,7 @@ final class CalmTinyStage: TrainingStage {
         reader = try Self.makeReader(shards, options, nil)
     }
 
-    func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
+    func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
         let examples = try reader.next()!
         let side = CalmConfig.tiny.vision.imageSize
         let images = Tensor(examples.flatMap(\.pixels), shape: [examples.count, 3, side, side])
@@ -34,8 +34,8 @@ final class CalmTinyStage: TrainingStage {
             MultimodalSample(ids: [1, tokenIds.image, 20, 21, 22, 100 + example.answer, 2],
                              lossMask: [false, false, false, false, false, true, true])
         }
-        let batch = try MultimodalBatch(samples: samples, images: images, tokenIds: tokenIds, config: .tiny)
-        return MicroBatch(loss: model.loss(batch), tokens: batch.batchSize * batch.length, images: examples.count)
+        return try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: tokenIds, config: .tiny)
+            .map { MicroBatchShard(model, $0) }
     }
 
     var dataPosition: String { String(decoding: try! JSONEncoder().encode(reader.position), as: UTF8.self) }

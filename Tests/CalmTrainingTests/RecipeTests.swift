@@ -51,6 +51,7 @@ final class RecipeTests: XCTestCase {
             (["optimizer.betas=[0.9, 1.5]"], nil, "optimizer.betas", "[0, 1)"),
             (["stage=finetune"], nil, "stage", "must be one of align, pretrain, instruct, personalize"),
             (["train.batch_size=0"], nil, "train.batch_size", "at least 1"),
+            (["train.shards_per_step=0"], nil, "train.shards_per_step", "auto or a positive integer"),
             (["data.sources.photos.path=/no/such/folder"], nil, "data.sources.photos.path", "no such file"),
             (["data.sources.photos.wieght=2"], nil, "data.sources.photos.wieght", "unknown key"),
             (["schedule.warmup_steps=50"], nil, "schedule.warmup_steps", "longer than train.max_steps"),

@@ -12,7 +12,7 @@ import Foundation
 /// seeded order per epoch, encoded with the plain chat template (loss on the answers only),
 /// its images read from the folder of its instruction file. The data position is
 /// (epoch, index), so resume is exact.
-public final class InstructStage: TrainingStage {
+public final class InstructStage: ShardedStage {
     /// Text tokens kept per record (the answer's end may be cut on long critiques).
     public static let textTokens = 96
 
@@ -63,7 +63,7 @@ public final class InstructStage: TrainingStage {
         return Array(records.indices).shuffled(using: &random)
     }
 
-    public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
+    public func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
         var samples: [MultimodalSample] = [], images: [RGBImage] = []
         while samples.count < batchSize {
             if index == order.count { epoch += 1; index = 0; order = shuffledOrder(epoch: epoch) }
@@ -74,10 +74,9 @@ public final class InstructStage: TrainingStage {
                 try ImageDecoder.decode(folder.bytes(for: id), name: folder.root.appendingPathComponent(id).path)
             }
         }
-        let batch = try MultimodalBatch(samples: samples, images: assessor.imageTensor(images), tokenIds: assessor.tokenIds,
-                                        config: model.config, padId: assessor.endOfTurnId)
-        return MicroBatch(loss: model.loss(batch), tokens: samples.reduce(0) { $0 + $1.lossMask.filter { $0 }.count },
-                          images: images.count)
+        return try MultimodalBatch.shards(samples: samples, images: assessor.imageTensor(images), count: count,
+                                          tokenIds: assessor.tokenIds, config: model.config, padId: assessor.endOfTurnId)
+            .map { MicroBatchShard(model, $0) }
     }
 
     /// One record as a training sequence: human turns as the user's, gpt turns as the assistant's.

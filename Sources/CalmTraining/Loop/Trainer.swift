@@ -8,6 +8,9 @@ import Foundation
 /// gradient accumulation and clipping, non-finite step skipping, metrics, checkpoints,
 /// exact resume and a clean stop on request.
 ///
+/// Within a process, a `ShardedStage`'s micro-batch is cut into `train.shards_per_step` shards
+/// whose forward and backward run concurrently, one core each (`ShardedBackward`).
+///
 /// Under `mpirun` every rank runs its own trainer over `communicator`: each reads its share of
 /// every global batch (`train.batch_size` per rank), gradients are summed over the ranks before
 /// clipping, and the identical update keeps the replicas identical. Rank 0 alone writes the run
@@ -75,6 +78,13 @@ public final class Trainer {
             try stage.readShare(rank: communicator.rank, of: communicator.size)
             progress.note(parallel.overlapsBackward ? "gradient allreduce overlapped with backward"
                           : "gradient allreduce after backward (all ranks on one machine or CALM_OVERLAP=0, or MPI allows no calls from another thread)")
+        }
+        if let shards = recipe.train.shardsPerStep, shards > 1, !(stage is ShardedStage) {
+            throw TrainingError("\(recipe.file): train.shards_per_step is \(shards), but the stage of model.config '\(recipe.model.config)' "
+                                + "cannot cut its micro-batches into shards; set it to 1 or auto")
+        }
+        if stage is ShardedStage && shardsPerMicroBatch > 1 {
+            progress.note("each micro-batch in \(shardsPerMicroBatch) shards trained concurrently (train.shards_per_step)")
         }
         if communicator.isRoot {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -176,15 +186,22 @@ public final class Trainer {
         let microBatches = recipe.train.gradientAccumulation
         var result = StepResult(loss: 0, gradNorm: 0, tokens: 0, images: 0, applied: false)
         for micro in 0..<microBatches {
-            let batch = try stage.nextMicroBatch(random: &random)
+            let shards = try nextShards()
             // This rank's part of the global micro-batch's mean loss (1 in a single process).
-            let share = try parallel.share(of: Double(batch.averagedOver))
-            let scaled = batch.loss * share / Double(microBatches)
-            // The last backward also sums the gradients over the ranks (overlapped when enabled).
-            if micro == microBatches - 1 { try parallel.backwardSummingGradients(scaled) } else { scaled.backward() }
-            result.loss += batch.loss.value.item * share / Double(microBatches)
-            result.tokens += batch.tokens
-            result.images += batch.images
+            let share = try parallel.share(of: Double(shards.reduce(0) { $0 + $1.averagedOver }))
+            let scale = share / Double(microBatches)
+            let isLast = micro == microBatches - 1
+            if shards.count == 1 {
+                let loss = shards[0].forward()
+                // The last backward also sums the gradients over the ranks (overlapped when enabled).
+                if isLast { try parallel.backwardSummingGradients(loss * scale) } else { (loss * scale).backward() }
+                result.loss += loss.value.item * scale
+            } else {
+                result.loss += ShardedBackward.run(shards, scale: scale) * scale
+                if isLast { try parallel.sumGradients() }
+            }
+            result.tokens += shards.reduce(0) { $0 + $1.tokens }
+            result.images += shards.reduce(0) { $0 + $1.images }
         }
         let totals = try communicator.allreduceSum([result.loss, Double(result.tokens), Double(result.images)])
         (result.loss, result.tokens, result.images) = (totals[0], Int(totals[1]), Int(totals[2]))
@@ -195,6 +212,18 @@ public final class Trainer {
         optimizer.step(lr: lr)
         result.applied = true
         return result
+    }
+
+    /// The next micro-batch as shards: `shardsPerMicroBatch` of them from a `ShardedStage`, else one.
+    private func nextShards() throws -> [MicroBatchShard] {
+        if let sharded = stage as? ShardedStage { return try sharded.nextMicroBatch(shards: shardsPerMicroBatch, random: &random) }
+        let batch = try stage.nextMicroBatch(random: &random)
+        return [MicroBatchShard(tokens: batch.tokens, images: batch.images, averagedOver: batch.averagedOver, forward: { batch.loss })]
+    }
+
+    /// `train.shards_per_step`, or (auto) one shard per core this process may use.
+    private var shardsPerMicroBatch: Int {
+        recipe.train.shardsPerStep ?? ShardedBackward.automaticCount(samples: recipe.train.batchSize)
     }
 
     /// The stop request of any rank stops every rank at the same step boundary.

@@ -36,6 +36,9 @@ public struct Recipe: Equatable {
         public var maxSteps: Int
         public var batchSize: Int
         public var gradientAccumulation: Int
+        /// Shards each micro-batch is cut into, trained concurrently one core each (`ShardedStage`);
+        /// nil (`auto`): `ShardedBackward.automaticCount`.
+        public var shardsPerStep: Int?
         /// Global gradient-norm clip; 0 turns clipping off.
         public var gradientClip: Double
         public var seed: Int
@@ -139,6 +142,7 @@ public struct Recipe: Equatable {
             maxSteps: try r.int("train.max_steps", min: 1),
             batchSize: try r.int("train.batch_size", default: 8, min: 1),
             gradientAccumulation: try r.int("train.gradient_accumulation", default: 1, min: 1),
+            shardsPerStep: try Self.shards(try r.string("train.shards_per_step", default: "auto"), reader: r),
             gradientClip: try r.double("train.gradient_clip", default: 1.0, min: 0),
             seed: try r.int("train.seed", default: 0),
             trainable: try r.strings("train.trainable", default: ["*"]),
@@ -165,6 +169,13 @@ public struct Recipe: Equatable {
         runDirectory = try r.string("run.dir", default: "runs/\((file as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""))")
         resolvedYAML = ""
         try validate(reader: r)
+    }
+
+    /// `auto` (nil) or a positive shard count.
+    private static func shards(_ text: String, reader r: RecipeReader) throws -> Int? {
+        if text == "auto" { return nil }
+        guard let count = Int(text), count >= 1 else { throw r.error("train.shards_per_step", "must be auto or a positive integer, got '\(text)'") }
+        return count
     }
 
     /// Rules that tie several keys together.

@@ -13,7 +13,7 @@ import Foundation
 ///
 /// The sample drawn for a record depends only on (seed, epoch, record), through the reader's
 /// per-record generator, so resume is exact.
-public final class PretrainStage: TrainingStage {
+public final class PretrainStage: ShardedStage {
     public let model: CalmModel
     public let encoder: PretrainEncoder
     public var parameters: [(name: String, variable: Variable)] { model.parameters() }
@@ -48,10 +48,8 @@ public final class PretrainStage: TrainingStage {
         reader = try Self.makeReader(shards, options, nil, generator, encoder)
     }
 
-    public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
-        let examples = try nextExamples()
-        let answerTokens = examples.reduce(0) { $0 + $1.sample.lossMask.filter { $0 }.count }
-        return MicroBatch(loss: model.loss(try makeBatch(examples)), tokens: answerTokens, images: examples.reduce(0) { $0 + $1.pixels.count })
+    public func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
+        try makeBatches(try nextExamples(), shards: count).map { MicroBatchShard(model, $0) }
     }
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
@@ -64,11 +62,16 @@ public final class PretrainStage: TrainingStage {
 
     /// The model batch of some examples: padded sequences, stacked images, routing masks.
     public func makeBatch(_ examples: [PretrainExample]) throws -> MultimodalBatch {
+        try makeBatches(examples, shards: 1)[0]
+    }
+
+    /// The examples cut into `count` shards (`MultimodalBatch.shards`), each a model batch.
+    public func makeBatches(_ examples: [PretrainExample], shards count: Int) throws -> [MultimodalBatch] {
         let side = encoder.imageSide
         let pixels = examples.flatMap { $0.pixels.joined() }
-        return try MultimodalBatch(samples: examples.map(\.sample),
-                                   images: Tensor(pixels, shape: [pixels.count / (3 * side * side), 3, side, side]),
-                                   tokenIds: encoder.tokenIds, config: model.config, padId: encoder.endOfTurnId)
+        return try MultimodalBatch.shards(samples: examples.map(\.sample),
+                                          images: Tensor(pixels, shape: [pixels.count / (3 * side * side), 3, side, side]),
+                                          count: count, tokenIds: encoder.tokenIds, config: model.config, padId: encoder.endOfTurnId)
     }
 
     public var dataPosition: String { reader.position.text }

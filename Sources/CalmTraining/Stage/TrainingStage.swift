@@ -53,6 +53,40 @@ public struct MicroBatch {
     }
 }
 
+/// A stage whose micro-batch can be cut into shards that the runtime trains concurrently, one
+/// core each (`train.shards_per_step`): every shard's forward and backward run on its own
+/// thread with single-threaded kernels, and the shards' gradients are summed in shard order.
+public protocol ShardedStage: TrainingStage {
+    /// Reads the next micro-batch cut into at most `count` shards. Data and `random` are read
+    /// here, on the calling thread; each shard's `forward` may run on another thread at the same
+    /// time as the others', so it must change no shared state (dropout must be off: its masks
+    /// come from the module's one generator).
+    func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard]
+}
+
+extension ShardedStage {
+    /// The micro-batch as one shard.
+    public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
+        let shard = try nextMicroBatch(shards: 1, random: &random)[0]
+        return MicroBatch(loss: shard.forward(), tokens: shard.tokens, images: shard.images, averagedOver: shard.averagedOver)
+    }
+}
+
+/// One shard of a micro-batch: what it consumes and how to record its loss.
+public struct MicroBatchShard {
+    public var tokens: Int
+    public var images: Int
+    /// How many terms the shard's loss averages: the shards' losses are weighted by it, so that
+    /// their weighted sum is the whole micro-batch's mean loss.
+    public var averagedOver: Int
+    /// Records the shard's mean loss on the tape.
+    public var forward: () -> Variable
+
+    public init(tokens: Int, images: Int, averagedOver: Int, forward: @escaping () -> Variable) {
+        (self.tokens, self.images, self.averagedOver, self.forward) = (tokens, images, averagedOver, forward)
+    }
+}
+
 /// A stage that can train under `mpirun`: it reads one rank's share of every global batch.
 public protocol DataParallelStage: TrainingStage {
     /// From now on (and after `restore(dataPosition:)`), read only `rank`'s share of each global

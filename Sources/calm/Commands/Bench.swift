@@ -54,18 +54,23 @@ struct Bench: ParsableCommand {
 
         @OptionGroup var options: Options
 
+        @Option(help: "Shards of the batch trained concurrently, one core each (default: one per thread allowed).")
+        var shards: Int?
+
         @Flag(help: "After timing, profile one step: seconds per op, forward and backward, on stderr.")
         var profile = false
 
         func run() throws {
             let config = try options.prepare()
+            if let shards, shards < 1 { throw ValidationError("--shards must be positive") }
             let workload = try TrainingWorkload(config)
             let model = CalmModel(config, seed: 1)
             let optimizer = AdamW(model.parameters().map { ($0.name, $0.variable, true) },
                                   hyper: .init(weightDecay: 0.05))
+            let batchShards = try workload.shards(shards ?? ShardedBackward.automaticCount(samples: TrainingWorkload.batchSize), model: model)
             func step() {
                 model.zeroGrad()
-                model.loss(workload.batch).backward()
+                _ = ShardedBackward.run(batchShards, scale: 1)
                 optimizer.step(lr: 1e-4)
             }
             step()
@@ -77,7 +82,7 @@ struct Bench: ParsableCommand {
             let stepSeconds = median(times)
             let gflops = workload.stepFLOPs / stepSeconds / 1e9
             try options.report([
-                "config": options.config, "threads": BLAS.threads, "steps": options.steps,
+                "config": options.config, "threads": BLAS.threads, "steps": options.steps, "shards": batchShards.count,
                 "batch": TrainingWorkload.batchSize, "positions": workload.batch.length,
                 "step_s": stepSeconds, "step_s_all": times, "images_per_s": Double(TrainingWorkload.batchSize) / stepSeconds,
                 "tokens_per_s": Double(TrainingWorkload.batchSize * workload.batch.length) / stepSeconds,

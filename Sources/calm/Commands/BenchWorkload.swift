@@ -1,5 +1,6 @@
 import CalmModels
 import CalmTensor
+import CalmTraining
 import Foundation
 
 /// The benchmark's training batch at a reference configuration (architecture.md §5): eight
@@ -11,6 +12,8 @@ struct TrainingWorkload {
     let config: CalmConfig
     let batch: MultimodalBatch
     let textTokens: Int
+    private let samples: [MultimodalSample]
+    private let images: Tensor
 
     init(_ config: CalmConfig) throws {
         self.config = config
@@ -27,6 +30,13 @@ struct TrainingWorkload {
         let s = config.vision.imageSize
         let images = Tensor.uniform([Self.batchSize, 3, s, s], low: -1, high: 1, using: &rng)
         batch = try MultimodalBatch(samples: samples, images: images, tokenIds: tokenIds, config: config)
+        (self.samples, self.images) = (samples, images)
+    }
+
+    /// The batch cut into `count` shards whose forward is `model`'s loss (`ShardedBackward`).
+    func shards(_ count: Int, model: CalmModel) throws -> [MicroBatchShard] {
+        try MultimodalBatch.shards(samples: samples, images: images, count: count, tokenIds: Self.tokenIds(config), config: config)
+            .map { MicroBatchShard(model, $0) }
     }
 
     /// calm's special tokens take the last five ids of the vocabulary.
