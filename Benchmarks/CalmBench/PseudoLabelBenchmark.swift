@@ -4,7 +4,8 @@ import Foundation
 
 /// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
 /// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
-/// samples of random scales as a trainer draws them. Photos come from `CALM_BENCH_PHOTOS`
+/// samples of random scales as a trainer draws them (plain, and with the recipes' default
+/// single-attribute questions and edit-then-measure augmentation). Photos come from `CALM_BENCH_PHOTOS`
 /// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
 func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
@@ -22,7 +23,9 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
         }
         return rates.sorted()[rates.count / 2]
     }
-    func sample(_ i: Int, _ scale: Scale?) -> Int {
+    // The recipes' defaults: half the questions about one attribute, half the photos edited before measuring.
+    let recipeDefaults = PretrainSampleGenerator(focusedShare: 0.5, augmentShare: 0.5)
+    func sample(_ i: Int, _ scale: Scale?, _ generator: PretrainSampleGenerator = generator) -> Int {
         generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
     }
 
@@ -31,6 +34,7 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
         rates.append(("pseudo-labels: \(scale.rawValue)-scale samples", imagesPerSecond { sample($0, scale) }))
     }
     rates.append(("pseudo-labels: random-scale samples", imagesPerSecond { sample($0, nil) }))
+    rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
     print("pseudo-labels: \(photos.count) photos from \(folder), 1 thread (checksum \(checksum))")
     return rates
 }
