@@ -82,7 +82,11 @@ public struct PretrainSampleGenerator: Sendable {
         let chosen = focused ? [allowed.randomElement(using: &rng)!] : Array(allowed.shuffled(using: &rng).prefix(attributesPerAnswer))
         let question = (focused ? Questions.about(chosen[0]) : Questions.paraphrases(scale)).randomElement(using: &rng)!
         let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured.level($0)!) })
-        let answer = joinClauses(chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }, using: &rng)
+        let sentences = chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }
+        // A single-attribute answer first repeats the question's topic ("As for the exposure, it
+        // shows …"): copying it is easy to learn, and the level then follows its own attribute.
+        let answer = focused ? "As for \(Questions.topic(chosen[0])), " + lowercasedFirst(sentences[0])
+                             : joinClauses(sentences, using: &rng)
         return PretrainSample(scale: scale, images: [image], question: question, answer: answer, targets: targets, edit: nil)
     }
 
@@ -115,8 +119,12 @@ public struct PretrainSampleGenerator: Sendable {
     private func joinClauses(_ sentences: [String], using rng: inout SeededRandom) -> String {
         sentences.enumerated().map { index, sentence in
             let connective = index == 0 ? "" : PretrainSampleGenerator.connectives.randomElement(using: &rng)!
-            guard !connective.isEmpty, !sentence.hasPrefix("I ") else { return connective + sentence }
-            return connective + sentence.prefix(1).lowercased() + sentence.dropFirst()
+            return connective.isEmpty ? sentence : connective + lowercasedFirst(sentence)
         }.joined(separator: " ")
     }
+}
+
+/// `sentence` with its first letter lowered, to follow a connective ("I" stays upper case).
+func lowercasedFirst(_ sentence: String) -> String {
+    sentence.hasPrefix("I ") ? sentence : sentence.prefix(1).lowercased() + sentence.dropFirst()
 }

@@ -39,13 +39,15 @@ public enum Questions {
     /// level. They name the attribute, never a level, so `LevelParser` reads only the answer.
     public static func about(_ attribute: Attribute) -> [String] {
         precondition(attribute.scale != .high, "pair attributes are asked about by the pair questions")
-        let topic = topics[attribute]!
+        let topic = topic(attribute)
         return ["How is \(topic) in this photo?", "Describe \(topic) in this image.",
                 "What can you say about \(topic) here?", "Comment on \(topic) in this picture.",
                 "How would you judge \(topic) in this photo?"].map { "\(imageToken)\n\($0)" }
     }
 
-    /// The noun phrase each attribute question is about.
+    /// The noun phrase a question about `attribute` names ("the exposure").
+    public static func topic(_ attribute: Attribute) -> String { topics[attribute]! }
+
     private static let topics: [Attribute: String] = [
         .exposure: "the exposure", .highlights: "the highlight detail", .shadows: "the shadow detail",
         .contrast: "the contrast", .saturation: "the colour saturation", .colourfulness: "the variety of colour",

@@ -98,6 +98,7 @@ final class TextGuidanceTests: XCTestCase {
                 let attribute = sample.targets.keys.first!
                 XCTAssertEqual(attribute.scale, scale)
                 XCTAssertTrue(Questions.about(attribute).contains(sample.question), sample.question)
+                XCTAssertTrue(sample.answer.hasPrefix("As for \(Questions.topic(attribute)), "), sample.answer)
                 XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
                 XCTAssertEqual(sample.targets[attribute], ImageAttributes(WorkingImage(sample.images[0])).level(attribute))
                 asked.insert(attribute)
