@@ -1,3 +1,4 @@
+import CalmSelfSupervision
 import XCTest
 @testable import CalmTraining
 
@@ -40,6 +41,28 @@ final class RecipeTests: XCTestCase {
         again.file = recipe.file
         XCTAssertEqual(again, recipe)
         XCTAssertTrue(recipe.resolvedYAML.contains("seed: 3"))
+    }
+
+    /// The pretrain keys reach the sample generator: the attribute list, the shares and a cue bank
+    /// that replaces the grammar's sentences.
+    func testPretrainKeysConfigureTheSampleGenerator() throws {
+        let bank = FileManager.default.temporaryDirectory.appendingPathComponent("cues-\(getpid()).jsonl").path
+        try #"{"attribute": "exposure", "level": "dark", "sentence": "The shot is a bit dim."}"#.write(toFile: bank, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let recipe = try Recipe.parse(yaml: minimal, file: "r.yaml", overrides: [
+            "pretrain.attributes=[exposure, tilt]", "pretrain.focused_questions=1", "pretrain.augment=0.25",
+            "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace"])
+        let generator = try recipe.pretrain.sampleGenerator()
+        XCTAssertEqual(generator.attributes, [.exposure, .tilt])
+        XCTAssertEqual(generator.scales, [.low, .middle])
+        XCTAssertEqual(generator.focusedShare, 1)
+        XCTAssertEqual(generator.augmentShare, 0.25)
+        XCTAssertEqual(generator.renderer.candidates(.exposure, level: "dark"), ["The shot is a bit dim."])
+        // Defaults: every attribute, half single-attribute questions, half edited photos, no cue bank.
+        let defaults = try Recipe.parse(yaml: minimal, file: "r.yaml").pretrain.sampleGenerator()
+        XCTAssertEqual(defaults.attributes, Attribute.allCases)
+        XCTAssertEqual([defaults.focusedShare, defaults.augmentShare], [0.5, 0.5])
+        XCTAssertNil(defaults.renderer.cueBank)
     }
 
     /// Each bad recipe must fail naming the offending key (and the file), before any work.
