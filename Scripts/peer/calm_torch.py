@@ -42,19 +42,25 @@ class Attention(nn.Module):
             self.v = nn.Linear(dim, kv_width, bias=bias)
         setattr(self, out_name, nn.Linear(dim, dim, bias=bias))
 
-    def forward(self, x, context=None, causal_mask=None, rope_theta=None):
-        b, tq, _ = x.shape
+    def forward(self, x, context=None, causal_mask=None, rope_theta=None, queries_from=0):
+        """`queries_from`: outputs of positions queries_from.. only (self-attention; the earlier
+        positions still give keys and values)."""
+        b, t, _ = x.shape
+        tq = t - queries_from
         if self.fused:
-            q, k, v = self.qkv(x).view(b, tq, 3, self.heads, self.head_dim).unbind(2)
+            q, k, v = self.qkv(x).view(b, t, 3, self.heads, self.head_dim).unbind(2)
+            q = q[:, queries_from:]
         else:
             src = x if context is None else context
             tk = src.shape[1]
-            q = self.q(x).view(b, tq, self.heads, self.head_dim)
+            q = self.q(x[:, queries_from:]).view(b, tq, self.heads, self.head_dim)
             k = self.k(src).view(b, tk, self.kv_heads, self.head_dim)
             v = self.v(src).view(b, tk, self.kv_heads, self.head_dim)
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         if rope_theta is not None:
-            q, k = rope(q, rope_theta), rope(k, rope_theta)
+            q, k = rope(q, rope_theta, queries_from), rope(k, rope_theta)
+        if causal_mask is not None:
+            causal_mask = causal_mask[..., queries_from:, :]
         if self.kv_heads != self.heads:
             k = k.repeat_interleave(self.heads // self.kv_heads, dim=1)
             v = v.repeat_interleave(self.heads // self.kv_heads, dim=1)
@@ -62,11 +68,11 @@ class Attention(nn.Module):
         return getattr(self, self.out_name)(o.transpose(1, 2).reshape(b, tq, -1))
 
 
-def rope(x, theta):
-    """HF Llama rotate_half rotary embedding of x [B, H, T, D] at positions 0..T-1."""
+def rope(x, theta, offset=0):
+    """HF Llama rotate_half rotary embedding of x [B, H, T, D] at positions offset..offset+T-1."""
     d, t = x.shape[-1], x.shape[-2]
     inv = theta ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
-    angles = torch.arange(t, dtype=torch.float64)[:, None] * inv[None, :]
+    angles = torch.arange(offset, offset + t, dtype=torch.float64)[:, None] * inv[None, :]
     cos = torch.cat([angles.cos(), angles.cos()], -1).to(x.dtype)
     sin = torch.cat([angles.sin(), angles.sin()], -1).to(x.dtype)
     x1, x2 = x[..., : d // 2], x[..., d // 2:]
@@ -201,8 +207,9 @@ class LlamaLayer(nn.Module):
         self.attn = Attention(d, c["heads"], c["kvHeads"], bias=False, out_name="o")
         self.mlp_norm, self.mlp = RMSNorm(d), SwiGLU(d, c["mlpHidden"])
 
-    def forward(self, x, mask):
-        x = x + self.attn(self.attn_norm(x), causal_mask=mask, rope_theta=self.theta)
+    def forward(self, x, mask, outputs_from=0):
+        x = x[:, outputs_from:] + self.attn(self.attn_norm(x), causal_mask=mask, rope_theta=self.theta,
+                                            queries_from=outputs_from)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -216,9 +223,10 @@ class Llama(nn.Module):
         if not c["tiedEmbeddings"]:
             self.lm_head = nn.Linear(c["width"], c["vocabularySize"], bias=False)
 
-    def forward(self, x, mask, rows=None):
-        for layer in self.layers:
-            x = layer(x, mask)
+    def forward(self, x, mask, rows=None, outputs_from=0):
+        """`outputs_from`: the last layer computes positions outputs_from.. only (`rows` index those)."""
+        for i, layer in enumerate(self.layers):
+            x = layer(x, mask, outputs_from if i == len(self.layers) - 1 else 0)
         x = self.norm(x)
         if rows is not None:  # only these flattened positions go through the head (calm's training loss)
             x = x.reshape(-1, x.shape[-1])[rows]
@@ -243,11 +251,12 @@ class CALM(nn.Module):
             else:
                 nn.init.normal_(p, std=0.02)
 
-    def forward(self, images, tokens, slots, mask=None, rows=None):
+    def forward(self, images, tokens, slots, mask=None, rows=None, outputs_from=0):
         """Logits [B, T, V]. `slots` [B·T] int64: for each flattened position, the row of the
         table cat(text embeddings [B·T, D], visual tokens [N·visual, D]) it takes.
         `mask` bool [B, 1, T, T] (True = may attend), combined with causal masking here.
-        `rows` [R] int64: logits [R, V] of these flattened positions only."""
+        `rows` [R] int64: logits [R, V] of these flattened positions only (of [B, T - outputs_from]
+        when `outputs_from` lets the last layer skip the positions before it, as calm's loss does)."""
         b, t = tokens.shape
         d = self.c["language"]["width"]
         text = self.llm.embed(tokens).reshape(b * t, d)
@@ -257,7 +266,7 @@ class CALM(nn.Module):
         x = text[slots].reshape(b, t, d)
         causal = torch.ones(t, t, dtype=torch.bool).tril()
         full = causal if mask is None else causal & mask
-        return self.llm(x, full, rows)
+        return self.llm(x, full, rows, outputs_from)
 
 
 def count(c):

@@ -30,6 +30,8 @@ def main():
     parser.add_argument("--baseline", help="an earlier calm binary, timed as one more side (before/after ratios)")
     parser.add_argument("--calm-threads", type=int, default=2)
     parser.add_argument("--peer-threads", default="1,2")
+    parser.add_argument("--peer-suffix-last-layer", action="store_true",
+                        help="give the peer calm's last-layer saving too (bench_train.py --suffix-last-layer)")
     args = parser.parse_args()
     def calm(binary):
         return [binary, "bench", "train", "--config", args.config, "--steps", str(args.steps),
@@ -40,6 +42,8 @@ def main():
     for threads in args.peer_threads.split(","):
         sides[f"pytorch-{threads}t"] = [sys.executable, os.path.join(HERE, "bench_train.py"), "--config", args.config,
                                         "--threads", threads, "--steps", str(args.steps)]
+        if args.peer_suffix_last_layer:
+            sides[f"pytorch-{threads}t"].append("--suffix-last-layer")
     results = {name: [] for name in sides}
     for _ in range(args.rounds):
         for name, command in sides.items():
@@ -49,7 +53,9 @@ def main():
                       "peak_rss_mb": max(r["peak_rss_mb"] for r in rs)} for name, rs in results.items()}
     calm = results["calm"][-1]
     for name, s in summary.items():
-        gflops = calm["step_gflop"] / s["step_s"]  # the same matmul FLOPs on both sides
+        # calm's last layer skips the positions before the first answer; the peer runs them all.
+        work = calm["step_gflop"] if name.startswith("calm") or args.peer_suffix_last_layer else calm["unpruned_step_gflop"]
+        gflops = work / s["step_s"]
         print(f"{args.config:10s} {name:12s} step {s['step_s']:7.3f} s  {gflops:6.1f} GFLOP/s  peak RSS {s['peak_rss_mb']:7.0f} MiB")
     if args.baseline:
         print(f"{args.config:10s} speed-up over calm-baseline: {summary['calm-baseline']['step_s'] / summary['calm']['step_s']:.2f}x")

@@ -49,12 +49,17 @@ public final class CalmModel: Module {
     }
 
     /// Mean next-token cross-entropy over the answer tokens. Only the positions with a label
-    /// go through the output head (a quarter of them at the reference shapes).
+    /// go through the output head (a quarter of them at the reference shapes), and the last
+    /// language-model layer runs only from the first labelled position on.
     public func loss(_ batch: MultimodalBatch) -> Variable {
-        let hidden = llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask)
-        let labels = batch.labels.toArray(Int64.self), rows = labels.indices.filter { labels[$0] != -100 }
-        guard !rows.isEmpty else { return llm.logits(hidden).crossEntropy(targets: batch.labels) }  // 0, as PyTorch gives
-        let answers = hidden.reshaped([-1, config.language.width]).indexSelect(axis: 0, Tensor(rows.map(Int64.init)))
+        let t = batch.length, labels = batch.labels.toArray(Int64.self)
+        let rows = labels.indices.filter { labels[$0] != -100 }
+        guard let first = rows.map({ $0 % t }).min() else {  // 0, as PyTorch gives
+            return llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask)).crossEntropy(targets: batch.labels)
+        }
+        let hidden = llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask, outputsFrom: first)
+        let kept = rows.map { Int64($0 / t * (t - first) + $0 % t - first) }  // rows of [B, T - first]
+        let answers = hidden.reshaped([-1, config.language.width]).indexSelect(axis: 0, Tensor(kept))
         return llm.logits(answers).crossEntropy(targets: Tensor(rows.map { labels[$0] }))
     }
 }

@@ -20,9 +20,12 @@ public final class LlamaLayer: Module {
         [("attn_norm", attnNorm), ("attn", attn), ("mlp_norm", mlpNorm), ("mlp", mlp)]
     }
 
-    /// x [B, T, D] → [B, T, D]; `mask` (uint8 [B, 1, T, Tk]) further hides keys.
-    public func callAsFunction(_ x: Variable, mask: Tensor?, cache: KVCache?) -> Variable {
-        let h = x + attn(attnNorm(x), causal: true, mask: mask, ropeTheta: ropeTheta, cache: cache)
+    /// x [B, T, D] → [B, T - outputsFrom, D]; `mask` (uint8 [B, 1, T, Tk]) further hides keys.
+    /// Positions before `outputsFrom` only lend their keys and values.
+    public func callAsFunction(_ x: Variable, mask: Tensor?, cache: KVCache?, outputsFrom: Int = 0) -> Variable {
+        let residual = outputsFrom == 0 ? x : x.slice(axis: 1, outputsFrom..<x.shape[1])
+        let h = residual + attn(attnNorm(x), causal: true, mask: mask, ropeTheta: ropeTheta, cache: cache,
+                                queriesFrom: outputsFrom)
         return h + mlp(mlpNorm(h))
     }
 }
@@ -52,10 +55,15 @@ public final class Llama: Module {
     /// One KV cache per layer, for decoding.
     public func makeCaches() -> [KVCache] { layers.map { _ in KVCache() } }
 
-    /// Final normalized hidden states [B, T, D] of input embeddings [B, T, D].
-    public func hiddenStates(_ embeddings: Variable, mask: Tensor? = nil, caches: [KVCache]? = nil) -> Variable {
+    /// Final normalized hidden states [B, T - outputsFrom, D] of input embeddings [B, T, D]: the
+    /// last layer computes only positions `outputsFrom...`, which is all a causal model needs
+    /// for a loss on those positions (earlier layers must still run everywhere).
+    public func hiddenStates(_ embeddings: Variable, mask: Tensor? = nil, caches: [KVCache]? = nil,
+                             outputsFrom: Int = 0) -> Variable {
         var h = embeddings
-        for (i, layer) in layers.enumerated() { h = layer(h, mask: mask, cache: caches?[i]) }
+        for (i, layer) in layers.enumerated() {
+            h = layer(h, mask: mask, cache: caches?[i], outputsFrom: i == layers.count - 1 ? outputsFrom : 0)
+        }
         return norm(h)
     }
 

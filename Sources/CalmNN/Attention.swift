@@ -71,28 +71,34 @@ public final class Attention: Module {
     ///   - mask: uint8, nonzero = may attend, broadcastable to [B, heads, Tq, Tk].
     ///   - ropeTheta: rotate queries and keys (self-attention) by their absolute positions.
     ///   - cache: appends this call's keys and values and attends over all cached positions.
+    ///   - queriesFrom: self-attention outputs only positions `queriesFrom..<T` ([B, T - queriesFrom, D]);
+    ///     the earlier positions still serve as keys and values. A training loss that reads only
+    ///     the last positions skips the rest of the final layer this way.
     public func callAsFunction(_ x: Variable, context: Variable? = nil, causal: Bool = false, mask: Tensor? = nil,
-                               ropeTheta: Double? = nil, cache: KVCache? = nil) -> Variable {
-        let (b, tq) = (x.shape[0], x.shape[1])
+                               ropeTheta: Double? = nil, cache: KVCache? = nil, queriesFrom: Int = 0) -> Variable {
+        precondition(queriesFrom == 0 || context == nil, "attention: queriesFrom applies to self-attention only")
+        let (b, t) = (x.shape[0], x.shape[1]), tq = t - queriesFrom
         var queries: Variable, keys: Variable, values: Variable   // [B, T, heads, headDim]
         if let qkv {
-            let parts = qkv(x).reshaped([b, tq, 3, heads, headDim]).split([1, 1, 1], axis: 2).map { $0.squeezed(2) }
-            (queries, keys, values) = (parts[0], parts[1], parts[2])
+            let parts = qkv(x).reshaped([b, t, 3, heads, headDim]).split([1, 1, 1], axis: 2).map { $0.squeezed(2) }
+            (queries, keys, values) = (parts[0].slice(axis: 1, queriesFrom..<t), parts[1], parts[2])
         } else {
             let source = context ?? x, tk = source.shape[1]
-            queries = q!(x).reshaped([b, tq, heads, headDim])
+            queries = q!(queriesFrom == 0 ? x : x.slice(axis: 1, queriesFrom..<t)).reshaped([b, tq, heads, headDim])
             keys = k!(source).reshaped([b, tk, kvHeads, headDim])
             values = v!(source).reshaped([b, tk, kvHeads, headDim])
         }
         if let ropeTheta {
             let offset = cache?.length ?? 0
-            queries = queries.rope(theta: ropeTheta, positionOffset: offset, seqAxis: -3)
+            queries = queries.rope(theta: ropeTheta, positionOffset: offset + queriesFrom, seqAxis: -3)
             keys = keys.rope(theta: ropeTheta, positionOffset: offset, seqAxis: -3)
         }
         let headsFirst = [0, 2, 1, 3]
         var (k, v) = (keys.permuted(headsFirst), values.permuted(headsFirst))
         if let cache { (k, v) = cache.append(keys: k, values: v) }
-        let attended = queries.permuted(headsFirst).attention(keys: k, values: v, causal: causal, mask: mask)
+        // The causal limit aligns the last query with the last key, which is what a suffix of queries needs.
+        let queryMask = queriesFrom > 0 && mask.map({ $0.shape[2] > 1 }) == true ? mask!.slice(axis: 2, queriesFrom..<t) : mask
+        let attended = queries.permuted(headsFirst).attention(keys: k, values: v, causal: causal, mask: queryMask)
         return out(attended.permuted(headsFirst).reshaped([b, tq, heads * headDim]))
     }
 }

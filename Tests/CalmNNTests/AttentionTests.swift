@@ -41,4 +41,23 @@ final class AttentionTests: XCTestCase {
             XCTAssertEqual(a, b, accuracy: 1e-5)
         }
     }
+    /// Queries from a suffix only (the last layer under a loss on late positions) give the
+    /// suffix of full causal attention, with a key mask and rotary positions, for both layouts.
+    func testQueriesFromASuffixMatchTheFullAttention() {
+        var initializer = Initializer(seed: 5), rng = RandomGenerator(seed: 5)
+        let layouts = [Attention(dim: 16, heads: 4, kvHeads: 2, bias: false, outName: "o", using: &initializer),
+                       Attention(dim: 16, heads: 4, fusedQKV: true, using: &initializer)]
+        let x = Variable(Tensor.normal([2, 7, 16], using: &rng))
+        let allowed = (0..<2 * 7 * 7).map { $0 % 5 == 1 ? UInt8(0) : UInt8(1) }  // hides some keys
+        let mask = Tensor(allowed, shape: [2, 1, 7, 7])
+        for attention in layouts {
+            let full = attention(x, causal: true, mask: mask, ropeTheta: 10_000).value
+            for start in [1, 4, 6] {
+                let suffix = attention(x, causal: true, mask: mask, ropeTheta: 10_000, queriesFrom: start).value
+                XCTAssertEqual(suffix.shape, [2, 7 - start, 16])
+                let expected = full.slice(axis: 1, start..<7).contiguous().toArray(Float.self)
+                for (a, b) in zip(suffix.toArray(Float.self), expected) { XCTAssertEqual(a, b, accuracy: 1e-5, "from \(start)") }
+            }
+        }
+    }
 }

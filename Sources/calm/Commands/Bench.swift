@@ -86,7 +86,8 @@ struct Bench: ParsableCommand {
                 "batch": TrainingWorkload.batchSize, "positions": workload.batch.length,
                 "step_s": stepSeconds, "step_s_all": times, "images_per_s": Double(TrainingWorkload.batchSize) / stepSeconds,
                 "tokens_per_s": Double(TrainingWorkload.batchSize * workload.batch.length) / stepSeconds,
-                "step_gflop": workload.stepFLOPs / 1e9, "gflops": gflops, "peak_fraction": gflops / Bench.peakGFLOPs,
+                "step_gflop": workload.stepFLOPs / 1e9, "unpruned_step_gflop": workload.unprunedStepFLOPs / 1e9,
+                "gflops": gflops, "peak_fraction": gflops / Bench.peakGFLOPs,
                 "peak_rss_mb": peakResidentMiB(), "parameters": model.parameterCount,
             ])
         }

@@ -45,11 +45,21 @@ struct TrainingWorkload {
         return CalmTokenIds(image: v - 5, low: v - 4, middle: v - 3, high: v - 2, thematic: v - 1)
     }
 
-    /// Matmul FLOPs of one training step: forward counted as 2·M·N·K per product (attention's
-    /// QKᵀ and AV counted dense, as the kernels compute them), backward as twice the forward.
-    var stepFLOPs: Double { 3 * forwardFLOPs }
+    /// Matmul FLOPs of one training step as calm runs it, the last language-model layer only
+    /// from the first answer position (`CalmModel.loss`): forward counted as 2·M·N·K per
+    /// product (attention's QKᵀ and AV counted dense, as the kernels compute them), backward as
+    /// twice the forward.
+    var stepFLOPs: Double { 3 * forwardFLOPs(lastLayerFrom: firstAnswerPosition) }
 
-    var forwardFLOPs: Double {
+    /// The same with every position through the last layer: the work of the PyTorch peer.
+    var unprunedStepFLOPs: Double { 3 * forwardFLOPs(lastLayerFrom: 0) }
+
+    private var firstAnswerPosition: Int {
+        let labels = batch.labels.toArray(Int64.self)
+        return labels.indices.filter { labels[$0] != -100 }.map { $0 % batch.length }.min()!
+    }
+
+    private func forwardFLOPs(lastLayerFrom: Int) -> Double {
         let b = Double(Self.batchSize)
         let vision = config.vision, mfam = config.mfam, language = config.language
         let dv = Double(vision.width), dl = Double(language.width)
@@ -66,7 +76,8 @@ struct TrainingWorkload {
         let g2 = Double(mfam.thematicGrid * mfam.thematicGrid)
         flops += b * (2 * g2 * patches * dv + 2 * g2 * dv * dl + 2 * g2 * dl * dl)
         let t = Double(batch.length), kv = dl * Double(language.kvHeads) / Double(language.heads)
-        flops += Double(language.depth) * b * (attention(rows: t, keys: t, d: dl, kv: kv) + 2 * t * dl * Double(language.mlpHidden) * 3)
+        func llmLayer(rows: Double) -> Double { attention(rows: rows, keys: t, d: dl, kv: kv) + 2 * rows * dl * Double(language.mlpHidden) * 3 }
+        flops += b * (Double(language.depth - 1) * llmLayer(rows: t) + llmLayer(rows: t - Double(lastLayerFrom)))
         let answerRows = Double(Self.batchSize * textTokens / 2)
         return flops + 2 * answerRows * dl * Double(language.vocabularySize)
     }
