@@ -36,9 +36,9 @@ public struct PretrainSampleGenerator: Sendable {
     /// measured, so every edit is a new, correctly labelled example.
     public let augmentShare: Double
     /// Share of focused samples about an attribute with an edit family (`LevelTargeting`) whose
-    /// photo is then edited into a level drawn uniformly among those it can reach, so that the
-    /// level to name does not follow from the photo's content. The answer still names the level
-    /// measured on the edited photo.
+    /// photo is then edited into a level drawn uniformly (the nearest within reach when the edit
+    /// cannot get there), so that the level to name does not follow from the photo's content.
+    /// The answer still names the level measured on the edited photo.
     public let targetShare: Double
 
     public init(renderer: SentenceRenderer = SentenceRenderer(), attributesPerAnswer: Int = 3,
@@ -88,7 +88,7 @@ public struct PretrainSampleGenerator: Sendable {
         let question = (focused ? Questions.about(chosen[0]) : Questions.paraphrases(scale)).randomElement(using: &rng)!
         if focused, targetShare > 0, Double.random(in: 0..<1, using: &rng) < targetShare,
            let targeting = LevelTargeting(chosen[0], photo: image, longSide: longSide, seed: rng.next()) {
-            image = targeting.edited(toLevel: targeting.reachable.randomElement(using: &rng)!)
+            image = targeting.edited(toLevel: Int.random(in: chosen[0].levels.indices, using: &rng))
         }
         let measured = ImageAttributes(WorkingImage(image, longSide: longSide))
         let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured.level($0)!) })

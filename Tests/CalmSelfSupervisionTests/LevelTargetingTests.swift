@@ -11,35 +11,32 @@ final class LevelTargetingTests: XCTestCase {
         return try! Fixture.corpusPhotos().map { ($0.name, generator.workingSquare($0.image)) }
     }()
 
-    /// For each family, the share of (photo, level) pairs whose level the edit lands in: among the
-    /// levels the photo can reach, and among all levels (blur and noise only go one way). On every
-    /// sixth photo the focused measurement that judges a hit is checked against the full one.
+    /// For each family, the share of (photo, level) pairs whose level the edit lands in (a level
+    /// out of reach counts as a miss). On every sixth photo the focused measurement that judges a
+    /// hit is checked against the full one.
     func testTargetedLevelsAreHit() {
-        // (attribute, least share hit among reachable pairs, among all pairs): the measured shares
-        // (all 1 but tilt 0.96 among reachable; exposure 0.97, saturation 0.95, sharpness and noise 1,
-        // temperature 0.94, tint 0.88, tilt 0.69 among all) less a margin.
-        let cases: [(Attribute, reachable: Double, all: Double)] = [
-            (.exposure, 0.95, 0.95), (.saturation, 0.95, 0.9), (.sharpness, 0.95, 0.95), (.noise, 0.95, 0.95),
-            (.temperature, 0.95, 0.9), (.tint, 0.95, 0.85), (.tilt, 0.9, 0.6),
+        // (attribute, least share hit): the measured share (exposure 0.97, saturation 0.95, sharpness
+        // and noise 1, temperature 0.95, tint 0.88, tilt 0.71: most photos lack a line to tilt)
+        // less a margin.
+        let cases: [(Attribute, least: Double)] = [
+            (.exposure, 0.95), (.saturation, 0.9), (.sharpness, 0.95), (.noise, 0.95),
+            (.temperature, 0.9), (.tint, 0.85), (.tilt, 0.6),
         ]
         XCTAssertEqual(Set(cases.map(\.0)), Set(LevelTargeting.attributes))
-        for (attribute, leastReachable, leastAll) in cases {
-            var hits = 0, reachable = 0, pairs = 0
+        for (attribute, least) in cases {
+            var hits = 0
             for (index, (_, square)) in Self.squares.enumerated() {
                 let targeting = LevelTargeting(attribute, photo: square, seed: UInt64(index))!
-                pairs += attribute.levels.count
-                for level in targeting.reachable {
+                for level in attribute.levels.indices {
                     let working = WorkingImage(targeting.edited(toLevel: level))
                     let value = ImageAttributes.value(attribute, of: working)!
                     if index % 6 == 0 { XCTAssertEqual(value, ImageAttributes(working).value(attribute), "\(attribute)") }
-                    reachable += 1
                     if ImageAttributes.levelIndex(attribute, value: value) == level { hits += 1 }
                 }
             }
-            let hitReachable = Double(hits) / Double(reachable), hitAll = Double(hits) / Double(pairs)
-            print("\(attribute): hit \(hits) of \(reachable) reachable (\(hitReachable)), of \(pairs) pairs (\(hitAll))")
-            XCTAssertGreaterThanOrEqual(hitReachable, leastReachable, "\(attribute)")
-            XCTAssertGreaterThanOrEqual(hitAll, leastAll, "\(attribute)")
+            let share = Double(hits) / Double(Self.squares.count * attribute.levels.count)
+            print("\(attribute): hit \(hits) of \(Self.squares.count * attribute.levels.count) (\(share))")
+            XCTAssertGreaterThanOrEqual(share, least, "\(attribute)")
         }
     }
 
