@@ -5,7 +5,9 @@ import Foundation
 /// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
 /// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
 /// samples of random scales as a trainer draws them (plain, and with the recipes' default
-/// single-attribute questions and edit-then-measure augmentation). Photos come from `CALM_BENCH_PHOTOS`
+/// single-attribute questions and edit-then-measure augmentation), and single-attribute samples
+/// about the targeted recipe's attributes without and with level targeting (which edits the photo
+/// into a drawn level by bisection). Photos come from `CALM_BENCH_PHOTOS`
 /// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
 func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
@@ -25,6 +27,10 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     }
     // The recipes' defaults: half the questions about one attribute, half the photos edited before measuring.
     let recipeDefaults = PretrainSampleGenerator(focusedShare: 0.5, augmentShare: 0.5)
+    // Recipes/pretrain-tiny-corpus-targeted.yaml without and with its level targeting.
+    let focused = PretrainSampleGenerator(attributes: [.exposure, .saturation, .sharpness, .noise, .temperature, .tilt],
+                                          focusedShare: 1, augmentShare: 0.5)
+    let targeted = PretrainSampleGenerator(attributes: focused.attributes, focusedShare: 1, augmentShare: 0.5, targetShare: 1)
     func sample(_ i: Int, _ scale: Scale?, _ generator: PretrainSampleGenerator = generator) -> Int {
         generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
     }
@@ -35,6 +41,8 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     }
     rates.append(("pseudo-labels: random-scale samples", imagesPerSecond { sample($0, nil) }))
     rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
+    rates.append(("pseudo-labels: focused samples, untargeted", imagesPerSecond { sample($0, nil, focused) }))
+    rates.append(("pseudo-labels: focused samples, level-targeted", imagesPerSecond { sample($0, nil, targeted) }))
     print("pseudo-labels: \(photos.count) photos from \(folder), 1 thread (checksum \(checksum))")
     return rates
 }

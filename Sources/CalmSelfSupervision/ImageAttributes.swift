@@ -21,32 +21,33 @@ public struct ImageAttributes: Sendable {
 
     /// The value behind an attribute's level (nil for the pair attributes of the high scale).
     /// Units are those of the measurement fields; the brightest region's value is the exposure
-    /// spread over the 3×3 grid, placement the distance to the nearest
-    /// power point, and tilt the magnitude in degrees, taken as 0 when the edges agree on no
-    /// orientation (line coherence below 0.3: no line to be tilted).
+    /// spread over the 3×3 grid, placement the distance to the nearest power point, and tilt
+    /// the magnitude in degrees (see `tiltMagnitude`).
     public func value(_ attribute: Attribute) -> Double? {
-        let g = low.global
+        if let value = low.global.value(attribute) { return value }
         switch attribute {
-        case .exposure: return g.exposure
-        case .highlights: return g.highlightClipping
-        case .shadows: return g.shadowClipping
-        case .contrast: return g.contrast
-        case .saturation: return g.saturation
-        case .colourfulness: return g.colourfulness
-        case .sharpness: return g.sharpness
-        case .noise: return g.noise
-        case .temperature: return g.temperature
-        case .tint: return g.tint
         case .brightestRegion: return exposureSpread
         case .placement: return middle.thirdsDistance
         case .symmetry: return middle.symmetry
-        case .tilt: return middle.lineCoherence >= 0.3 ? abs(middle.tilt) : 0
+        case .tilt: return tiltMagnitude(degrees: middle.tilt, coherence: middle.lineCoherence)
         case .depthOfField: return middle.depthOfField
         case .horizontalBalance: return middle.horizontalBalance
         case .verticalBalance: return middle.verticalBalance
         case .clutter: return middle.clutter
-        case .preference, .edit, .editStrength: return nil
+        default: return nil
         }
+    }
+
+    /// `ImageAttributes(working).value(attribute)`, measuring only what the attribute needs: one
+    /// pass over the pixels for a whole-image pixel statistic, the edge orientation for tilt
+    /// (the grid cells, saliency and composition are skipped). Level targeting measures this way.
+    public static func value(_ attribute: Attribute, of working: WorkingImage) -> Double? {
+        if LowLevelMeasurement.attributes.contains(attribute) { return LowLevelMeasurement(working).value(attribute) }
+        if attribute == .tilt {
+            let (degrees, coherence) = horizonTilt(working.luma)
+            return tiltMagnitude(degrees: degrees, coherence: coherence)
+        }
+        return ImageAttributes(working).value(attribute)
     }
 
     /// Upper bounds between consecutive levels (level i covers values below `bounds[i]`), chosen
@@ -94,9 +95,14 @@ public struct ImageAttributes: Sendable {
             if middle.centreDistance < 0.12 { return "centred" }
             return middle.thirdsDistance < 0.12 ? "on a third" : "off-centre"
         }
-        guard let value = value(attribute) else { return nil }
-        let bounds = ImageAttributes.levelBounds(attribute)
-        return attribute.levels[bounds.firstIndex { value < $0 } ?? bounds.count]
+        return value(attribute).map { attribute.levels[ImageAttributes.levelIndex(attribute, value: $0)] }
+    }
+
+    /// The index in `attribute.levels` of the level `value` falls in (for the attributes quantized
+    /// by `levelBounds`).
+    public static func levelIndex(_ attribute: Attribute, value: Double) -> Int {
+        let bounds = levelBounds(attribute)
+        return bounds.firstIndex { value < $0 } ?? bounds.count
     }
 
     /// Levels of all measured attributes.

@@ -69,6 +69,27 @@ public struct LowLevelMeasurement: Equatable, Sendable {
         temperature = mcCamyTemperature(red: sumLinear.0 / count, green: sumLinear.1 / count, blue: sumLinear.2 / count)
         (sharpness, noise) = laplacianStatistics(image.luma, x0: x0, y0: y0, x1: x1, y1: y1)
     }
+
+    /// The attributes whose value is one of these fields (of the whole image).
+    public static let attributes: [Attribute] = [.exposure, .highlights, .shadows, .contrast, .saturation,
+                                                 .colourfulness, .sharpness, .noise, .temperature, .tint]
+
+    /// The field behind `attribute`'s level (nil for the attributes not in `attributes`).
+    public func value(_ attribute: Attribute) -> Double? {
+        switch attribute {
+        case .exposure: return exposure
+        case .highlights: return highlightClipping
+        case .shadows: return shadowClipping
+        case .contrast: return contrast
+        case .saturation: return saturation
+        case .colourfulness: return colourfulness
+        case .sharpness: return sharpness
+        case .noise: return noise
+        case .temperature: return temperature
+        case .tint: return tint
+        default: return nil
+        }
+    }
 }
 
 /// The sRGB transfer curve undone (IEC 61966-2-1).

@@ -46,10 +46,7 @@ public struct MidLevelMeasurement: Equatable, Sendable {
         let (gx, gy) = image.luma.sobel()
         let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
         clutter = Double(magnitudes.filter { $0 > 0.05 }.count) / Double(max(1, magnitudes.count))
-        // Sobel angles are biased towards the axes on one-pixel-wide edges; a σ = 1 px blur first
-        // widens them enough for sub-degree orientation.
-        let (sx, sy) = image.luma.gaussianBlurred(sigma: 1).sobel()
-        (tilt, lineCoherence) = dominantTilt(gx: sx, gy: sy)
+        (tilt, lineCoherence) = horizonTilt(image.luma)
         depthOfField = subjectSharpnessRatio(image.luma, saliency: saliency.map)
     }
 }
@@ -78,6 +75,20 @@ func weightBalance(_ map: Plane) -> (horizontal: Double, vertical: Double) {
     }
     return (left + right > 0 ? (right - left) / (right + left) : 0,
             top + bottom > 0 ? (bottom - top) / (bottom + top) : 0)
+}
+
+/// `MidLevelMeasurement.tilt` and `lineCoherence` of a luma plane.
+func horizonTilt(_ luma: Plane) -> (degrees: Double, coherence: Double) {
+    // Sobel angles are biased towards the axes on one-pixel-wide edges; a σ = 1 px blur first
+    // widens them enough for sub-degree orientation.
+    let (gx, gy) = luma.gaussianBlurred(sigma: 1).sobel()
+    return dominantTilt(gx: gx, gy: gy)
+}
+
+/// The tilt attribute's value: the magnitude in degrees, taken as 0 when the edges agree on no
+/// orientation (line coherence below 0.3: no line to be tilted).
+func tiltMagnitude(degrees: Double, coherence: Double) -> Double {
+    coherence >= 0.3 ? abs(degrees) : 0
 }
 
 func dominantTilt(gx: Plane, gy: Plane) -> (degrees: Double, coherence: Double) {

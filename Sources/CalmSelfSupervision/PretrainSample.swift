@@ -35,19 +35,25 @@ public struct PretrainSampleGenerator: Sendable {
     /// `ImageEdit` (and mirrored half of the time); the answer describes the changed photo as
     /// measured, so every edit is a new, correctly labelled example.
     public let augmentShare: Double
+    /// Share of focused samples about an attribute with an edit family (`LevelTargeting`) whose
+    /// photo is then edited into a level drawn uniformly (the nearest within reach when the edit
+    /// cannot get there), so that the level to name does not follow from the photo's content.
+    /// The answer still names the level measured on the edited photo.
+    public let targetShare: Double
 
     public init(renderer: SentenceRenderer = SentenceRenderer(), attributesPerAnswer: Int = 3,
                 longSide: Int = WorkingImage.defaultLongSide, attributes: [Attribute] = Attribute.allCases,
-                focusedShare: Double = 0, augmentShare: Double = 0) {
+                focusedShare: Double = 0, augmentShare: Double = 0, targetShare: Double = 0) {
         precondition(attributesPerAnswer > 0, "attributesPerAnswer must be positive")
         precondition(!attributes.isEmpty, "attributes must name at least one attribute")
-        precondition((0...1).contains(focusedShare) && (0...1).contains(augmentShare), "shares must lie in [0, 1]")
+        precondition([focusedShare, augmentShare, targetShare].allSatisfy((0...1).contains), "shares must lie in [0, 1]")
         self.renderer = renderer
         self.attributesPerAnswer = attributesPerAnswer
         self.longSide = longSide
         self.attributes = Attribute.allCases.filter(attributes.contains)
         self.focusedShare = focusedShare
         self.augmentShare = augmentShare
+        self.targetShare = targetShare
     }
 
     /// The scales whose questions are drawn: those with at least one of `attributes`.
@@ -76,11 +82,15 @@ public struct PretrainSampleGenerator: Sendable {
             image = ImageEdit.random(using: &rng).applied(to: image, seed: rng.next())
             if Bool.random(using: &rng) { image = image.flippedHorizontally() }
         }
-        let measured = ImageAttributes(WorkingImage(image, longSide: longSide))
         let allowed = Attribute.of(scale).filter(attributes.contains)
         let focused = focusedShare > 0 && Double.random(in: 0..<1, using: &rng) < focusedShare
         let chosen = focused ? [allowed.randomElement(using: &rng)!] : Array(allowed.shuffled(using: &rng).prefix(attributesPerAnswer))
         let question = (focused ? Questions.about(chosen[0]) : Questions.paraphrases(scale)).randomElement(using: &rng)!
+        if focused, targetShare > 0, Double.random(in: 0..<1, using: &rng) < targetShare,
+           let targeting = LevelTargeting(chosen[0], photo: image, longSide: longSide, seed: rng.next()) {
+            image = targeting.edited(toLevel: Int.random(in: chosen[0].levels.indices, using: &rng))
+        }
+        let measured = ImageAttributes(WorkingImage(image, longSide: longSide))
         let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured.level($0)!) })
         let sentences = chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }
         // A single-attribute answer first repeats the question's topic ("As for the exposure, it

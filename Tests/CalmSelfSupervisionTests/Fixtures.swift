@@ -13,6 +13,13 @@ enum Fixture {
         return try names.map { ($0, try ImageDecoder.decode(contentsOf: folder.appendingPathComponent($0).path)) }
     }
 
+    /// (relative path, decoded image) of the 48 photos of the repository's corpus, `Datasets/photos`.
+    static func corpusPhotos() throws -> [(name: String, image: RGBImage)] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Datasets/photos").standardized
+        let names = try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".jpg") }.sorted()
+        return try names.map { ($0, try ImageDecoder.decode(contentsOf: folder.appendingPathComponent($0).path)) }
+    }
+
     /// Fixtures/attributes_reference.json, written by Scripts/fixtures/attributes_reference.py.
     static func reference() throws -> [String: Any] {
         let data = try Data(contentsOf: directory.appendingPathComponent("attributes_reference.json"))

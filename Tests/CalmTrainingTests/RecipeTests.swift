@@ -51,17 +51,19 @@ final class RecipeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: bank) }
         let recipe = try Recipe.parse(yaml: minimal, file: "r.yaml", overrides: [
             "pretrain.attributes=[exposure, tilt]", "pretrain.focused_questions=1", "pretrain.augment=0.25",
-            "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace"])
+            "pretrain.target_levels=0.8", "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace"])
         let generator = try recipe.pretrain.sampleGenerator()
         XCTAssertEqual(generator.attributes, [.exposure, .tilt])
         XCTAssertEqual(generator.scales, [.low, .middle])
         XCTAssertEqual(generator.focusedShare, 1)
         XCTAssertEqual(generator.augmentShare, 0.25)
+        XCTAssertEqual(generator.targetShare, 0.8)
         XCTAssertEqual(generator.renderer.candidates(.exposure, level: "dark"), ["The shot is a bit dim."])
-        // Defaults: every attribute, half single-attribute questions, half edited photos, no cue bank.
+        // Defaults: every attribute, half single-attribute questions, half edited photos, no level
+        // targeting, no cue bank.
         let defaults = try Recipe.parse(yaml: minimal, file: "r.yaml").pretrain.sampleGenerator()
         XCTAssertEqual(defaults.attributes, Attribute.allCases)
-        XCTAssertEqual([defaults.focusedShare, defaults.augmentShare], [0.5, 0.5])
+        XCTAssertEqual([defaults.focusedShare, defaults.augmentShare, defaults.targetShare], [0.5, 0.5, 0])
         XCTAssertNil(defaults.renderer.cueBank)
     }
 
@@ -84,6 +86,7 @@ final class RecipeTests: XCTestCase {
             (["train"], nil, "train", "key.sub=value"),
             (["pretrain.attributes=[exposure, glow]"], nil, "pretrain.attributes", "unknown attribute 'glow'"),
             (["pretrain.focused_questions=1.5"], nil, "pretrain.focused_questions", "at most 1"),
+            (["pretrain.target_levels=-0.1"], nil, "pretrain.target_levels", "at least 0"),
             (["pretrain.cue_bank=/no/such/cues.jsonl"], nil, "pretrain.cue_bank", "no such file"),
             (["pretrain.cue_bank_mode=merge"], nil, "pretrain.cue_bank_mode", "must be one of extend, replace"),
         ]

@@ -17,6 +17,9 @@ public struct PretrainOptions: Equatable, Sendable {
     public var focusedQuestions: Double
     /// Share of low- and middle-scale photos changed by a random edit before they are measured.
     public var augment: Double
+    /// Share of single-attribute questions whose photo is edited into a level drawn uniformly
+    /// (`PretrainSampleGenerator.targetShare`).
+    public var targetLevels: Double
     /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
     public var cueBank: String?
     public var cueBankMode: CueBank.Mode
@@ -36,6 +39,7 @@ public struct PretrainOptions: Equatable, Sendable {
         guard !attributes.isEmpty else { throw r.error("pretrain.attributes", "must name at least one attribute") }
         focusedQuestions = try r.double("pretrain.focused_questions", default: 0.5, min: 0, max: 1)
         augment = try r.double("pretrain.augment", default: 0.5, min: 0, max: 1)
+        targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
         cueBank = try r.path("pretrain.cue_bank", optional: true)
         cueBankMode = try r.choice("pretrain.cue_bank_mode", default: .extend)
     }
@@ -44,6 +48,7 @@ public struct PretrainOptions: Equatable, Sendable {
     public func sampleGenerator() throws -> PretrainSampleGenerator {
         let bank = try cueBank.map { try CueBank(contentsOf: $0, mode: cueBankMode) }
         return PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: bank), attributesPerAnswer: attributesPerAnswer,
-                                       attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment)
+                                       attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment,
+                                       targetShare: targetLevels)
     }
 }
