@@ -5,9 +5,11 @@ import XCTest
 /// Level-targeted augmentation on the corpus photos: edits reach the chosen level, labels are
 /// measured on the edited photo, and targeted levels are spread evenly where natural ones are not.
 final class LevelTargetingTests: XCTestCase {
+    /// Working resolution: half the training one, to keep the tests quick in debug builds.
+    static let longSide = 128
     /// The corpus photos' centred squares, as samples show them.
     static let squares: [(name: String, image: RGBImage)] = {
-        let generator = PretrainSampleGenerator()
+        let generator = PretrainSampleGenerator(longSide: longSide)
         return try! Fixture.corpusPhotos().map { ($0.name, generator.workingSquare($0.image)) }
     }()
 
@@ -26,9 +28,9 @@ final class LevelTargetingTests: XCTestCase {
         for (attribute, least) in cases {
             var hits = 0
             for (index, (_, square)) in Self.squares.enumerated() {
-                let targeting = LevelTargeting(attribute, photo: square, seed: UInt64(index))!
+                let targeting = LevelTargeting(attribute, photo: square, longSide: Self.longSide, seed: UInt64(index))!
                 for level in attribute.levels.indices {
-                    let working = WorkingImage(targeting.edited(toLevel: level))
+                    let working = WorkingImage(targeting.edited(toLevel: level), longSide: Self.longSide)
                     let value = ImageAttributes.value(attribute, of: working)!
                     if index % 6 == 0 { XCTAssertEqual(value, ImageAttributes(working).value(attribute), "\(attribute)") }
                     if ImageAttributes.levelIndex(attribute, value: value) == level { hits += 1 }
@@ -44,13 +46,13 @@ final class LevelTargetingTests: XCTestCase {
     /// level's share within `tolerance` of uniform), while the photos' own levels, which untargeted
     /// samples name, are not spread so for most attributes: the check can fail. Tilt is left out:
     /// only photos with dominant lines can be tilted (about 40 % of the corpus; the rest measure
-    /// "level" at any rotation), so its levels stay skewed. At 128 px to keep the test quick.
+    /// "level" at any rotation), so its levels stay skewed.
     func testTargetedLevelsAreNearUniform() {
-        let tolerance = 0.12, longSide = 128, epochs = 3
-        let natural = Self.squares.map { ImageAttributes(WorkingImage($0.image, longSide: longSide)) }
+        let tolerance = 0.12, epochs = 2
+        let natural = Self.squares.map { ImageAttributes(WorkingImage($0.image)) }
         var skewed: [Attribute] = []
         for attribute in LevelTargeting.attributes where attribute != .tilt {
-            let generator = PretrainSampleGenerator(longSide: longSide, attributes: [attribute], focusedShare: 1, targetShare: 1)
+            let generator = PretrainSampleGenerator(longSide: Self.longSide, attributes: [attribute], focusedShare: 1, targetShare: 1)
             let targeted = (0..<epochs).flatMap { epoch in
                 Self.squares.map { generator.sample(image: $0.image, id: $0.name, epoch: epoch).targets[attribute]! }
             }
@@ -71,7 +73,8 @@ final class LevelTargetingTests: XCTestCase {
     /// A targeted sample is a function of (image id, epoch) alone, and its label is the level a
     /// full measurement of the edited photo gives (never the level aimed at).
     func testTargetedSamplesAreDeterministicAndMeasured() {
-        let generator = PretrainSampleGenerator(attributes: LevelTargeting.attributes, focusedShare: 1, targetShare: 1)
+        let generator = PretrainSampleGenerator(longSide: Self.longSide, attributes: LevelTargeting.attributes,
+                                                focusedShare: 1, targetShare: 1)
         var edited = 0
         for (name, square) in Self.squares.prefix(6) {
             for epoch in 0..<2 {
