@@ -10,13 +10,13 @@ static inline NN_T NN_FN(nn_sigmoid)(NN_T x) { return (NN_T)1 / ((NN_T)1 + NN_EX
 
 CALM_CLONES void NN_FN(calm_nn_gelu_erf_forward)(const NN_T *x, NN_T *y, size_t n) {
     for (size_t i = 0; i < n; i++)
-        y[i] = (NN_T)0.5 * x[i] * ((NN_T)1 + erf(x[i] * (NN_T)M_SQRT1_2));
+        y[i] = (NN_T)0.5 * x[i] * ((NN_T)1 + NN_ERF(x[i] * (NN_T)M_SQRT1_2));
 }
 
 CALM_CLONES void NN_FN(calm_nn_gelu_erf_backward)(const NN_T *x, const NN_T *dy, NN_T *dx, size_t n) {
     const NN_T inv_sqrt_2pi = (NN_T)(0.5 * M_2_SQRTPI * M_SQRT1_2);
     for (size_t i = 0; i < n; i++) {
-        NN_T cdf = (NN_T)0.5 * ((NN_T)1 + erf(x[i] * (NN_T)M_SQRT1_2));
+        NN_T cdf = (NN_T)0.5 * ((NN_T)1 + NN_ERF(x[i] * (NN_T)M_SQRT1_2));
         NN_T pdf = inv_sqrt_2pi * NN_EXP((NN_T)-0.5 * x[i] * x[i]);
         dx[i] = dy[i] * (cdf + x[i] * pdf);
     }

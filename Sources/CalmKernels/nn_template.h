@@ -10,7 +10,7 @@
 //   #endif
 //
 // <tgmath.h> makes sqrt/erf/cos pick the float or double libm function from the argument
-// type. NN_EXP / NN_TANH are the vectorizable polynomials of vmath.h for float (the softmax,
+// type. NN_EXP / NN_TANH / NN_ERF are the vectorizable polynomials of vmath.h for float (the softmax,
 // attention and activation hot loops) and libm's for double (gradient-check precision).
 #ifndef NN_TEMPLATE_H
 #define NN_TEMPLATE_H
@@ -31,22 +31,26 @@
 #define NN_FN(name) name##_f32
 #define NN_EXP(x) calm_expf(x)
 #define NN_TANH(x) calm_tanhf(x)
+#define NN_ERF(x) calm_erff(x)
 #define NN_GEMM cblas_sgemm
 #include NN_SELF
 #undef NN_T
 #undef NN_FN
 #undef NN_EXP
 #undef NN_TANH
+#undef NN_ERF
 #undef NN_GEMM
 
 #define NN_T double
 #define NN_FN(name) name##_f64
 #define NN_EXP(x) exp(x)
 #define NN_TANH(x) tanh(x)
+#define NN_ERF(x) erf(x)
 #define NN_GEMM cblas_dgemm
 #include NN_SELF
 #undef NN_T
 #undef NN_FN
 #undef NN_EXP
 #undef NN_TANH
+#undef NN_ERF
 #undef NN_GEMM

@@ -1,5 +1,5 @@
-// Branch-free float32 exp and tanh that the compiler vectorizes (libm's expf/tanhf are
-// scalar calls). Polynomials from Cephes; about 1-2 ulp over the float range.
+// Branch-free float32 exp, tanh and erf that the compiler vectorizes (libm's expf/tanhf/erff
+// are scalar calls). exp and tanh: Cephes polynomials, about 1-2 ulp over the float range.
 #ifndef CALM_VMATH_H
 #define CALM_VMATH_H
 #include <stdint.h>
@@ -43,5 +43,19 @@ CALM_INLINE float calm_tanhf(float x) {
     float large = 1.0f - 2.0f / (calm_expf(2.0f * a) + 1.0f);
     large = x < 0 ? -large : large;
     return a < 0.625f ? small : large;
+}
+
+// Abramowitz & Stegun 7.1.26: |error| < 1.5e-7 absolute, about one float ulp of 1 + erf(x),
+// which is all exact GELU's 0.5 x (1 + erf(x / sqrt 2)) keeps.
+CALM_INLINE float calm_erff(float x) {
+    float a = x < 0 ? -x : x;
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float p = 1.061405429f;
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    float y = 1.0f - p * t * calm_expf(-a * a);
+    return x < 0 ? -y : y;
 }
 #endif
