@@ -10,8 +10,15 @@
 #else
 
 #ifndef NN_ATTENTION_BLOCK
-#define NN_ATTENTION_BLOCK 64  // rows of Q and of K per block: a 64x64 score block fits L1
+#define NN_ATTENTION_BLOCK 96  // at most this many rows of Q and of K per block (score buffers' stride)
 #endif
+
+// Rows per block for a sequence of n: blocks as even as possible, so that 65 tokens make one
+// block rather than 64 + 1 (each block costs a few BLAS calls, and a sliver block costs as many).
+static size_t NN_FN(nn_attention_block)(size_t n) {
+    size_t blocks = (n + NN_ATTENTION_BLOCK - 1) / NN_ATTENTION_BLOCK;
+    return blocks == 0 ? 1 : (n + blocks - 1) / blocks;
+}
 
 // Scaled scores of one block, S = scale * Q_blk K_blk^T, with the causal limit and the
 // boolean mask applied as -inf. Rows are NN_ATTENTION_BLOCK apart.
@@ -46,6 +53,7 @@ static size_t NN_FN(nn_attention_key_end)(const calm_nn_attention_params *p, siz
 CALM_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params *p, const NN_T *q,
                                                const NN_T *k, const NN_T *v, NN_T *out, NN_T *lse) {
     const size_t B = NN_ATTENTION_BLOCK, D = p->head_dim, Dv = p->value_dim;
+    const size_t QB = NN_FN(nn_attention_block)(p->q_len), KB = NN_FN(nn_attention_block)(p->kv_len);
     const size_t group = p->q_heads / p->kv_heads;
     NN_T *s = malloc(sizeof(NN_T) * (B * B + B * Dv + 2 * B));
     if (!s) return -1;
@@ -55,15 +63,15 @@ CALM_CLONES int NN_FN(calm_nn_attention_forward)(const calm_nn_attention_params 
         for (size_t h = 0; h < p->q_heads; h++) {
             size_t kvh = b * p->kv_heads + h / group, qh = b * p->q_heads + h;
             const NN_T *K = k + kvh * p->kv_len * D, *V = v + kvh * p->kv_len * Dv;
-            for (size_t q0 = 0; q0 < p->q_len; q0 += B) {
-                size_t nq = p->q_len - q0 < B ? p->q_len - q0 : B;
+            for (size_t q0 = 0; q0 < p->q_len; q0 += QB) {
+                size_t nq = p->q_len - q0 < QB ? p->q_len - q0 : QB;
                 const NN_T *Q = q + (qh * p->q_len + q0) * D;
                 size_t key_end = NN_FN(nn_attention_key_end)(p, q0, nq);
                 memset(acc, 0, sizeof(NN_T) * nq * Dv);
                 for (size_t i = 0; i < nq; i++) row_max[i] = -INFINITY, row_sum[i] = 0;
 
-                for (size_t k0 = 0; k0 < key_end; k0 += B) {
-                    size_t nk = key_end - k0 < B ? key_end - k0 : B;
+                for (size_t k0 = 0; k0 < key_end; k0 += KB) {
+                    size_t nk = key_end - k0 < KB ? key_end - k0 : KB;
                     NN_FN(nn_attention_scores)(p, Q, K + k0 * D, b, h, q0, nq, k0, nk, s);
                     for (size_t i = 0; i < nq; i++) {
                         NN_T *row = s + i * B, m = row_max[i], sum = 0;
@@ -110,6 +118,7 @@ CALM_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params
                                                 const NN_T *lse, const NN_T *dout, NN_T *dq,
                                                 NN_T *dk, NN_T *dv) {
     const size_t B = NN_ATTENTION_BLOCK, D = p->head_dim, Dv = p->value_dim;
+    const size_t QB = NN_FN(nn_attention_block)(p->q_len), KB = NN_FN(nn_attention_block)(p->kv_len);
     const size_t group = p->q_heads / p->kv_heads;
     NN_T *s = malloc(sizeof(NN_T) * (2 * B * B + B));
     if (!s) return -1;
@@ -124,8 +133,8 @@ CALM_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params
             size_t kvh = b * p->kv_heads + h / group, qh = b * p->q_heads + h;
             const NN_T *K = k + kvh * p->kv_len * D, *V = v + kvh * p->kv_len * Dv;
             NN_T *dK = dk + kvh * p->kv_len * D, *dV = dv + kvh * p->kv_len * Dv;
-            for (size_t q0 = 0; q0 < p->q_len; q0 += B) {
-                size_t nq = p->q_len - q0 < B ? p->q_len - q0 : B;
+            for (size_t q0 = 0; q0 < p->q_len; q0 += QB) {
+                size_t nq = p->q_len - q0 < QB ? p->q_len - q0 : QB;
                 size_t row0 = qh * p->q_len + q0;
                 const NN_T *Q = q + row0 * D, *dO = dout + row0 * Dv, *L = lse + row0;
                 NN_T *dQ = dq + row0 * D;
@@ -135,8 +144,8 @@ CALM_CLONES int NN_FN(calm_nn_attention_backward)(const calm_nn_attention_params
                     delta[i] = d;
                 }
                 size_t key_end = NN_FN(nn_attention_key_end)(p, q0, nq);
-                for (size_t k0 = 0; k0 < key_end; k0 += B) {
-                    size_t nk = key_end - k0 < B ? key_end - k0 : B;
+                for (size_t k0 = 0; k0 < key_end; k0 += KB) {
+                    size_t nk = key_end - k0 < KB ? key_end - k0 : KB;
                     NN_FN(nn_attention_scores)(p, Q, K + k0 * D, b, h, q0, nq, k0, nk, s);
                     for (size_t i = 0; i < nq; i++) {
                         NN_T *row = s + i * B;
