@@ -23,9 +23,11 @@ public final class QFormerLayer: Module {
          ("mlp_norm", mlpNorm), ("mlp", mlp)]
     }
 
-    /// queries [N, Nq, D], tap [N, T, D] → [N, Nq, D].
+    /// queries [N, Nq, D] (or [1, Nq, D]: the same queries for every image), tap [N, T, D] → [N, Nq, D].
     public func callAsFunction(_ queries: Variable, tap: Variable) -> Variable {
         var h = queries + selfAttn(selfNorm(queries))
+        // Shared queries meet the images only here: their self-attention ran once, not N times.
+        if h.shape[0] != tap.shape[0] { h = h.expand(to: [tap.shape[0]] + h.shape.dropFirst()) }
         h = h + crossAttn(crossNorm(h), context: tap)
         return h + mlp(mlpNorm(h))
     }
@@ -53,8 +55,7 @@ public final class QFormer: Module {
 
     /// tap [N, T, Dv] → [N, Nq, Dllm].
     public func callAsFunction(_ tap: Variable) -> Variable {
-        let n = tap.shape[0]
-        var h = queries.unsqueezed(0).expand(to: [n] + queries.shape)
+        var h = queries.unsqueezed(0)
         for layer in layers { h = layer(h, tap: tap) }
         return proj(h)
     }
