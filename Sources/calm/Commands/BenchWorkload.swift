@@ -45,21 +45,22 @@ struct TrainingWorkload {
         return CalmTokenIds(image: v - 5, low: v - 4, middle: v - 3, high: v - 2, thematic: v - 1)
     }
 
-    /// Matmul FLOPs of one training step as calm runs it, the last language-model layer only
-    /// from the first answer position (`CalmModel.loss`): forward counted as 2·M·N·K per
-    /// product (attention's QKᵀ and AV counted dense, as the kernels compute them), backward as
-    /// twice the forward.
-    var stepFLOPs: Double { 3 * forwardFLOPs(lastLayerFrom: firstAnswerPosition) }
+    /// Matmul FLOPs of one training step as calm runs it: forward counted as 2·M·N·K per product
+    /// (attention's QKᵀ and AV counted dense, as the kernels compute them), backward as twice the
+    /// forward. calm skips work that cannot change the loss: the last language-model layer runs
+    /// only from the first answer position, and the Q-Formers' first self-attention over their
+    /// shared learned queries runs once per batch.
+    var stepFLOPs: Double { 3 * forwardFLOPs(skipping: true) }
 
-    /// The same with every position through the last layer: the work of the PyTorch peer.
-    var unprunedStepFLOPs: Double { 3 * forwardFLOPs(lastLayerFrom: 0) }
+    /// The same step without those skips: the work of the PyTorch peer.
+    var unprunedStepFLOPs: Double { 3 * forwardFLOPs(skipping: false) }
 
     private var firstAnswerPosition: Int {
         let labels = batch.labels.toArray(Int64.self)
         return labels.indices.filter { labels[$0] != -100 }.map { $0 % batch.length }.min()!
     }
 
-    private func forwardFLOPs(lastLayerFrom: Int) -> Double {
+    private func forwardFLOPs(skipping: Bool) -> Double {
         let b = Double(Self.batchSize)
         let vision = config.vision, mfam = config.mfam, language = config.language
         let dv = Double(vision.width), dl = Double(language.width)
@@ -71,13 +72,16 @@ struct TrainingWorkload {
         var flops = 2 * b * patches * patchInput * dv
         flops += Double(vision.depth) * b * (attention(rows: tv, keys: tv, d: dv, kv: dv) + 2 * tv * dv * Double(vision.mlpHidden) * 2)
         let nq = Double(mfam.queries), qHidden = Double(mfam.mlpRatio) * dv
-        let qLayer = attention(rows: nq, keys: nq, d: dv, kv: dv) + attention(rows: nq, keys: tv, d: dv, kv: dv) + 2 * nq * dv * qHidden * 2
+        let querySelf = attention(rows: nq, keys: nq, d: dv, kv: dv)
+        let qLayer = querySelf + attention(rows: nq, keys: tv, d: dv, kv: dv) + 2 * nq * dv * qHidden * 2
         flops += 3 * b * (Double(mfam.layers) * qLayer + 2 * nq * dv * dl)
+        if skipping { flops -= 3 * (b - 1) * querySelf }
         let g2 = Double(mfam.thematicGrid * mfam.thematicGrid)
         flops += b * (2 * g2 * patches * dv + 2 * g2 * dv * dl + 2 * g2 * dl * dl)
         let t = Double(batch.length), kv = dl * Double(language.kvHeads) / Double(language.heads)
         func llmLayer(rows: Double) -> Double { attention(rows: rows, keys: t, d: dl, kv: kv) + 2 * rows * dl * Double(language.mlpHidden) * 3 }
-        flops += b * (Double(language.depth - 1) * llmLayer(rows: t) + llmLayer(rows: t - Double(lastLayerFrom)))
+        let lastLayerRows = t - Double(skipping ? firstAnswerPosition : 0)
+        flops += b * (Double(language.depth - 1) * llmLayer(rows: t) + llmLayer(rows: lastLayerRows))
         let answerRows = Double(Self.batchSize * textTokens / 2)
         return flops + 2 * answerRows * dl * Double(language.vocabularySize)
     }
