@@ -47,19 +47,37 @@ extension Tensor {
         var shape = self.shape
         shape[d] = picks.count
         let out = Tensor(uninitialized: shape, dtype: dtype)
-        for (i, j) in picks.enumerated() {
-            precondition(j >= 0 && j < self.shape[d], "indexSelect: index \(j) out of range 0..<\(self.shape[d]) on axis \(d)")
-            slice(axis: d, j..<(j + 1)).copy(into: out.slice(axis: d, i..<(i + 1)))
+        for j in picks { precondition(j >= 0 && j < self.shape[d], "indexSelect: index \(j) out of range 0..<\(self.shape[d]) on axis \(d)") }
+        if d == 0 && isContiguous {
+            // Rows of a contiguous table (embeddings, hidden states): one memcpy each, no views.
+            let rowBytes = count / Swift.max(self.shape[0], 1) * dtype.byteSize
+            for (i, j) in picks.enumerated() { (out.rawPointer + i * rowBytes).copyMemory(from: rawPointer + j * rowBytes, byteCount: rowBytes) }
+            return out
         }
+        for (i, j) in picks.enumerated() { slice(axis: d, j..<(j + 1)).copy(into: out.slice(axis: d, i..<(i + 1))) }
         return out
     }
 
     /// Adds slice i of `source` into slice `indices[i]` of this tensor along `axis`, in place
     /// (repeated indices accumulate): the backward pass of `indexSelect`.
     public func indexAdd(axis a: Int, _ indices: Tensor, _ source: Tensor) {
-        let d = axis(a)
-        for (i, j) in indices.indexValues().enumerated() {
-            precondition(j >= 0 && j < shape[d], "indexAdd: index \(j) out of range 0..<\(shape[d]) on axis \(d)")
+        let d = axis(a), picks = indices.indexValues()
+        for j in picks { precondition(j >= 0 && j < shape[d], "indexAdd: index \(j) out of range 0..<\(shape[d]) on axis \(d)") }
+        if d == 0 && isContiguous && source.dtype == dtype && (dtype == .float32 || dtype == .float64) {
+            let rows = source.contiguous(), width = count / Swift.max(shape[0], 1)
+            precondition(Array(source.shape.dropFirst()) == Array(shape.dropFirst()) && source.shape.first == picks.count,
+                         "indexAdd: \(source.shape) rows do not fit \(shape) at \(picks.count) indices")
+            func add<T: BinaryFloatingPoint & TensorElement>(_: T.Type) {
+                let target = pointer(as: T.self), from = rows.pointer(as: T.self)
+                for (i, j) in picks.enumerated() {
+                    let t = target + j * width, f = from + i * width
+                    for k in 0..<width { t[k] += f[k] }
+                }
+            }
+            if dtype == .float32 { add(Float.self) } else { add(Double.self) }
+            return
+        }
+        for (i, j) in picks.enumerated() {
             let target = slice(axis: d, j..<(j + 1))
             Tensor.binary(.add, target, source.slice(axis: d, i..<(i + 1)), into: target)
         }
