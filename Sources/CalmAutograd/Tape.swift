@@ -122,10 +122,24 @@ public final class LeafGradients {
     }
 
     /// Adds every gradient held into its leaf's `grad` (in place: a leaf's `grad` is its own) and
-    /// empties the sink.
+    /// empties the sink. The leaves are split across the cores in groups of about equal size, one
+    /// thread each: most gradients are too small for the kernels to split, and this step is
+    /// serial time between the shards' backward passes and the optimizer.
     public func addToLeaves() {
-        for (leaf, g) in gradients.values {
-            if let grad = leaf.grad { Tensor.binary(.add, grad, g, into: grad) } else { leaf.grad = g.ownedCopy() }
+        let entries = gradients.values.sorted { $0.grad.count > $1.grad.count }
+        var groups = [[(leaf: Variable, grad: Tensor)]](repeating: [], count: Swift.max(1, Swift.min(Parallel.threads, entries.count)))
+        var sizes = [Int](repeating: 0, count: groups.count)
+        for entry in entries {
+            let smallest = sizes.indices.min { sizes[$0] < sizes[$1] }!
+            groups[smallest].append(entry)
+            sizes[smallest] += entry.grad.count
+        }
+        Parallel.run(groups.count) { k in
+            Parallel.withThreads(1) {
+                for (leaf, g) in groups[k] {
+                    if let grad = leaf.grad { Tensor.binary(.add, grad, g, into: grad) } else { leaf.grad = g.ownedCopy() }
+                }
+            }
         }
         gradients = [:]
     }
