@@ -126,17 +126,10 @@ public final class LeafGradients {
     /// thread each: most gradients are too small for the kernels to split, and this step is
     /// serial time between the shards' backward passes and the optimizer.
     public func addToLeaves() {
-        let entries = gradients.values.sorted { $0.grad.count > $1.grad.count }
-        var groups = [[(leaf: Variable, grad: Tensor)]](repeating: [], count: Swift.max(1, Swift.min(Parallel.threads, entries.count)))
-        var sizes = [Int](repeating: 0, count: groups.count)
-        for entry in entries {
-            let smallest = sizes.indices.min { sizes[$0] < sizes[$1] }!
-            groups[smallest].append(entry)
-            sizes[smallest] += entry.grad.count
-        }
+        let entries = Array(gradients.values), groups = Parallel.balancedGroups(entries.map(\.grad.count))
         Parallel.run(groups.count) { k in
             Parallel.withThreads(1) {
-                for (leaf, g) in groups[k] {
+                for (leaf, g) in groups[k].map({ entries[$0] }) {
                     if let grad = leaf.grad { Tensor.binary(.add, grad, g, into: grad) } else { leaf.grad = g.ownedCopy() }
                 }
             }

@@ -37,6 +37,20 @@ public enum Parallel {
         if chunks <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
     }
 
+    /// Indices of `sizes` split into at most `threads` groups of about equal total size (largest
+    /// first, each to the lightest group): for many independent pieces of work, most of them too
+    /// small to split on their own.
+    public static func balancedGroups(_ sizes: [Int]) -> [[Int]] {
+        var groups = [[Int]](repeating: [], count: Swift.max(1, Swift.min(threads, sizes.count)))
+        var totals = [Int](repeating: 0, count: groups.count)
+        for i in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
+            let lightest = totals.indices.min { totals[$0] < totals[$1] }!
+            groups[lightest].append(i)
+            totals[lightest] += sizes[i]
+        }
+        return groups
+    }
+
     /// The half-open range of `0..<n` that chunk `i` of `chunks` owns.
     public static func range(_ i: Int, of chunks: Int, total n: Int) -> Range<Int> {
         (n * i / chunks)..<(n * (i + 1) / chunks)

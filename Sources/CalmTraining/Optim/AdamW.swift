@@ -73,22 +73,21 @@ public final class AdamW {
         let stepSize = Float(lr / (1 - Foundation.pow(hyper.beta1, t)))
         let bias2Root = Float((1 - Foundation.pow(hyper.beta2, t)).squareRoot())
         let eps = Float(hyper.eps)
-        for slot in slots {
-            guard let grad = slot.variable.grad else { continue }
+        let updated = slots.filter { $0.variable.grad != nil }
+        for slot in updated where !slot.variable.value.isContiguous {
             // Updated in place through a raw pointer: the value must own dense memory.
-            if !slot.variable.value.isContiguous { slot.variable.value = slot.variable.value.contiguous() }
-            let g = grad.to(.float32).contiguous()
-            let n = g.count
-            let p = slot.variable.value.pointer(as: Float.self)
-            let m = slot.m.pointer(as: Float.self), v = slot.v.pointer(as: Float.self)
-            let gp = g.pointer(as: Float.self)
-            let decay = slot.decays ? Float(1 - lr * hyper.weightDecay) : 1
-            // m moves by (1−β1)(g − m): torch uses lerp here, same rounding. Memory-bound: both cores.
-            let chunks = Parallel.chunkCount(elements: n, splittable: n)
-            Parallel.run(chunks) { c in
-                let r = Parallel.range(c, of: chunks, total: n)
-                calm_adamw_f32(Int64(r.count), p + r.lowerBound, m + r.lowerBound, v + r.lowerBound, gp + r.lowerBound,
-                               decay, b1, b2, stepSize, bias2Root, eps)
+            slot.variable.value = slot.variable.value.contiguous()
+        }
+        // Memory-bound: the slots are split across the cores (most are too small to split alone).
+        let groups = Parallel.balancedGroups(updated.map(\.variable.value.count))
+        Parallel.run(groups.count) { k in
+            for slot in groups[k].map({ updated[$0] }) {
+                let g = slot.variable.grad!.to(.float32).contiguous()
+                let p = slot.variable.value.pointer(as: Float.self)
+                let m = slot.m.pointer(as: Float.self), v = slot.v.pointer(as: Float.self)
+                let decay = slot.decays ? Float(1 - lr * hyper.weightDecay) : 1
+                // m moves by (1−β1)(g − m): torch uses lerp here, same rounding.
+                calm_adamw_f32(Int64(g.count), p, m, v, g.pointer(as: Float.self), decay, b1, b2, stepSize, bias2Root, eps)
             }
         }
     }
