@@ -6,6 +6,7 @@
 # the script can be interrupted and run again. Extra arguments are recipe overrides applied
 # to both stages, e.g. `bash Scripts/main.sh train.max_steps=20` for a quick look.
 set -euo pipefail
+unset OPENBLAS_CORETYPE   # OpenBLAS's own kernel choice is calm's fastest (README, Performance)
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
 swift build -c release --product calm

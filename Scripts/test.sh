@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs the whole suite (XCTest).
 set -euo pipefail
+unset OPENBLAS_CORETYPE   # OpenBLAS's own kernel choice is calm's fastest (README, Performance)
 cd "$(dirname "$0")/.."
 bash Scripts/setup.sh
 bash Scripts/setup-mpi.sh    # the data-parallel tests start `mpirun`

@@ -8,6 +8,7 @@
 # Writes runs/demo/<model>/*.json and prints each metric file. PERSONAL_STEPS (10) and
 # TEST_LIMIT (40 held-out images per user) keep personalization within minutes on 2 cores.
 set -euo pipefail
+unset OPENBLAS_CORETYPE   # OpenBLAS's own kernel choice is calm's fastest (README, Performance)
 cd "$(dirname "$0")/../.."
 pretrained=$1 tokenizer=$2 steps=${3:-300}
 personal_steps=${PERSONAL_STEPS:-10} test_limit=${TEST_LIMIT:-40}

@@ -6,6 +6,7 @@
 #   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=2000] [extra recipe overrides...]
 # Both trainings run at once, one BLAS thread each (2 cores). Reports go to runs/eval/*.json.
 set -euo pipefail
+unset OPENBLAS_CORETYPE   # OpenBLAS's own kernel choice is calm's fastest (README, Performance)
 corpus=${1:-/tmp/calm-corpus}
 steps=${2:-2000}
 shift $(( $# < 2 ? $# : 2 ))

@@ -100,6 +100,15 @@ final class RecipeTests: XCTestCase {
         }
     }
 
+    /// `pretrain: {}` is a known section with nothing set (defaults); an empty unknown one still fails.
+    func testEmptySectionsKeepDefaultsUnlessUnknown() throws {
+        let recipe = try Recipe.parse(yaml: minimal + "\npretrain: {}\n", file: "r.yaml")
+        XCTAssertEqual(try recipe.pretrain.sampleGenerator().targetShare, 0)
+        XCTAssertThrowsError(try Recipe.parse(yaml: minimal + "\npretrian: {}\n", file: "bad.yaml")) { error in
+            XCTAssertEqual((error as? RecipeError)?.key, "pretrian")
+        }
+    }
+
     func testErrorsGiveTheLineInTheFile() {
         let yaml = minimal.replacingOccurrences(of: "max_steps: 10", with: "max_steps: ten")
         XCTAssertThrowsError(try Recipe.parse(yaml: yaml, file: "bad.yaml")) { error in

@@ -134,11 +134,18 @@ public final class RecipeReader {
         for path in root.leafPaths() {
             let key = path.joined(separator: ".")
             let isKnown = (0..<path.count).contains { known.contains(path[0...$0].joined(separator: ".")) }
-            if !isKnown {
+            if !isKnown && !isEmptySection(path) {
                 let hint = closestKnownKey(to: key).map { " (did you mean '\($0)'?)" } ?? ""
                 throw error(key, "unknown key\(hint)")
             }
         }
+    }
+
+    /// `section: {}`, a known section with nothing set: every key in it keeps its default.
+    private func isEmptySection(_ path: [String]) -> Bool {
+        guard case let .mapping(pairs, _)? = root.child(at: path), pairs.isEmpty else { return false }
+        let prefix = path.joined(separator: ".") + "."
+        return known.contains { $0.hasPrefix(prefix) }
     }
 
     // MARK: Internals

@@ -82,7 +82,7 @@ struct Bench: ParsableCommand {
             let stepSeconds = median(times)
             let gflops = workload.stepFLOPs / stepSeconds / 1e9
             try options.report([
-                "config": options.config, "threads": BLAS.threads, "steps": options.steps, "shards": batchShards.count,
+                "config": options.config, "threads": BLAS.threads, "blas_core": BLAS.coreName, "steps": options.steps, "shards": batchShards.count,
                 "batch": TrainingWorkload.batchSize, "positions": workload.batch.length,
                 "step_s": stepSeconds, "step_s_all": times, "images_per_s": Double(TrainingWorkload.batchSize) / stepSeconds,
                 "tokens_per_s": Double(TrainingWorkload.batchSize * workload.batch.length) / stepSeconds,
