@@ -98,6 +98,13 @@ public struct ImageAttributes: Sendable {
         return value(attribute).map { attribute.levels[ImageAttributes.levelIndex(attribute, value: $0)] }
     }
 
+    /// `ImageAttributes(working).level(attribute)`, measuring only what the attribute needs (see
+    /// `value(_:of:)`): a single-attribute sample's label.
+    public static func level(_ attribute: Attribute, of working: WorkingImage) -> String? {
+        if attribute == .brightestRegion || attribute == .placement { return ImageAttributes(working).level(attribute) }
+        return value(attribute, of: working).map { attribute.levels[levelIndex(attribute, value: $0)] }
+    }
+
     /// The index in `attribute.levels` of the level `value` falls in (for the attributes quantized
     /// by `levelBounds`).
     public static func levelIndex(_ attribute: Attribute, value: Double) -> Int {

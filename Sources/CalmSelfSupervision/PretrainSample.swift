@@ -90,8 +90,10 @@ public struct PretrainSampleGenerator: Sendable {
            let targeting = LevelTargeting(chosen[0], photo: image, longSide: longSide, seed: rng.next()) {
             image = targeting.edited(toLevel: Int.random(in: chosen[0].levels.indices, using: &rng))
         }
-        let measured = ImageAttributes(WorkingImage(image, longSide: longSide))
-        let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured.level($0)!) })
+        let working = WorkingImage(image, longSide: longSide)
+        // One attribute asked: measure only it (no grid cells, saliency or composition).
+        let measured = focused ? nil : ImageAttributes(working)
+        let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured?.level($0) ?? ImageAttributes.level($0, of: working)!) })
         let sentences = chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }
         // A single-attribute answer first repeats the question's topic ("As for the exposure, it
         // shows …"): copying it is easy to learn, and the level then follows its own attribute.

@@ -90,4 +90,14 @@ final class LevelTargetingTests: XCTestCase {
         }
         XCTAssertGreaterThan(edited, 6, "most targeted samples edit the photo")
     }
+    /// The one-attribute measurement behind single-attribute labels gives the full measurement's
+    /// level for every measured attribute.
+    func testOneAttributeLevelsEqualTheFullMeasurement() {
+        for (name, square) in Self.squares.prefix(6) {
+            let working = WorkingImage(square, longSide: Self.longSide), full = ImageAttributes(working)
+            for attribute in ImageAttributes.measured {
+                XCTAssertEqual(ImageAttributes.level(attribute, of: working), full.level(attribute), "\(name): \(attribute)")
+            }
+        }
+    }
 }
