@@ -1,10 +1,13 @@
 import CalmImage
+import Foundation
 
 /// Every low- and middle-scale pseudo-label of one image: the measurements, one value per
 /// attribute, and its quantized level.
 public struct ImageAttributes: Sendable {
     public let low: LowLevelProfile
     public let middle: MidLevelMeasurement
+    /// The long side, in pixels, of the image measured: the resolution the levels are read at.
+    public let side: Int
 
     /// Measures `image` at the working resolution (long side `longSide`, default 256 px).
     public init(_ image: RGBImage, longSide: Int = WorkingImage.defaultLongSide) {
@@ -14,6 +17,7 @@ public struct ImageAttributes: Sendable {
     public init(_ working: WorkingImage) {
         low = LowLevelProfile(working)
         middle = MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma))
+        side = working.side
     }
 
     /// Low- and middle-scale attributes, each with the value its level is read from.
@@ -50,9 +54,15 @@ public struct ImageAttributes: Sendable {
         return ImageAttributes(working).value(attribute)
     }
 
-    /// Upper bounds between consecutive levels (level i covers values below `bounds[i]`), chosen
-    /// at the working resolution so that the levels are populated on real photos.
-    public static func levelBounds(_ attribute: Attribute) -> [Double] {
+    /// Upper bounds between consecutive levels (level i covers values below `bounds[i]`) for values
+    /// measured on an image of long side `side`, chosen so that the levels are populated on real
+    /// photos. Only sharpness and noise depend on the side (`resolutionCalibrated`).
+    public static func levelBounds(_ attribute: Attribute, side: Int = WorkingImage.defaultLongSide) -> [Double] {
+        if let anchors = resolutionCalibrated[attribute] {
+            // Linear in log side and log value between the anchors (and beyond them).
+            let t = log2(Double(side) / 128)
+            return zip(anchors.at128, anchors.at256).map { b128, b256 in b128 * pow(b256 / b128, t) }
+        }
         switch attribute {
         case .exposure: return [0.2, 0.35, 0.55, 0.7]
         case .highlights: return [0.005, 0.05]
@@ -60,11 +70,9 @@ public struct ImageAttributes: Sendable {
         case .contrast: return [0.14, 0.23]
         case .saturation: return [0.25, 0.5]
         case .colourfulness: return [15, 33, 59]
-        case .sharpness: return [200, 700, 2500]
-        case .noise: return [2, 5]
         case .temperature: return [4000, 5500, 7500]
         case .tint: return [-0.03, 0.03]
-        case .brightestRegion: return []
+        case .brightestRegion, .sharpness, .noise: return []  // sharpness and noise: resolutionCalibrated
         case .placement: return []
         case .symmetry: return [0.3, 0.7]
         case .tilt: return [1.5, 4]
@@ -74,6 +82,16 @@ public struct ImageAttributes: Sendable {
         case .preference, .edit, .editStrength: return []
         }
     }
+
+    /// Bounds at 128 and 256 px of the attributes whose values change with the resolution: on real
+    /// photos, downscaling moves texture to higher frequencies and raises both the Laplacian
+    /// variance and the noise estimate (by 1.47× and 1.36× from 256 to 128 px, median over the
+    /// corpus). The 128 px bounds keep each level's share of the corpus photos that the 256 px
+    /// bounds give (`Scripts/corpus/calibrate_levels.py`).
+    static let resolutionCalibrated: [Attribute: (at128: [Double], at256: [Double])] = [
+        .sharpness: (at128: [370, 1130, 2970], at256: [200, 700, 2500]),
+        .noise: (at128: [2.7, 5.7], at256: [2, 5]),
+    ]
 
     /// Highest minus lowest mean luma among the 3×3 grid cells, in [0, 1].
     public var exposureSpread: Double {
@@ -95,20 +113,20 @@ public struct ImageAttributes: Sendable {
             if middle.centreDistance < 0.12 { return "centred" }
             return middle.thirdsDistance < 0.12 ? "on a third" : "off-centre"
         }
-        return value(attribute).map { attribute.levels[ImageAttributes.levelIndex(attribute, value: $0)] }
+        return value(attribute).map { attribute.levels[ImageAttributes.levelIndex(attribute, value: $0, side: side)] }
     }
 
     /// `ImageAttributes(working).level(attribute)`, measuring only what the attribute needs (see
     /// `value(_:of:)`): a single-attribute sample's label.
     public static func level(_ attribute: Attribute, of working: WorkingImage) -> String? {
         if attribute == .brightestRegion || attribute == .placement { return ImageAttributes(working).level(attribute) }
-        return value(attribute, of: working).map { attribute.levels[levelIndex(attribute, value: $0)] }
+        return value(attribute, of: working).map { attribute.levels[levelIndex(attribute, value: $0, side: working.side)] }
     }
 
-    /// The index in `attribute.levels` of the level `value` falls in (for the attributes quantized
-    /// by `levelBounds`).
-    public static func levelIndex(_ attribute: Attribute, value: Double) -> Int {
-        let bounds = levelBounds(attribute)
+    /// The index in `attribute.levels` of the level `value`, measured on an image of long side
+    /// `side`, falls in (for the attributes quantized by `levelBounds`).
+    public static func levelIndex(_ attribute: Attribute, value: Double, side: Int) -> Int {
+        let bounds = levelBounds(attribute, side: side)
         return bounds.firstIndex { value < $0 } ?? bounds.count
     }
 

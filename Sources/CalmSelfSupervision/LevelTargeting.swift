@@ -85,7 +85,7 @@ public struct LevelTargeting: Sendable {
     /// The photo edited with strength `t` (t = 0: the photo itself, sparing an identity edit) and its level.
     private func probe(_ t: Double) -> Probe {
         let image = t == 0 ? photo : edit(t).applied(to: photo, seed: seed)
-        let value = ImageAttributes.value(attribute, of: WorkingImage(image, longSide: longSide))!
-        return Probe(image: image, level: ImageAttributes.levelIndex(attribute, value: value))
+        let working = WorkingImage(image, longSide: longSide)
+        return Probe(image: image, level: ImageAttributes.levelIndex(attribute, value: ImageAttributes.value(attribute, of: working)!, side: working.side))
     }
 }

@@ -34,6 +34,8 @@ public struct WorkingImage: Sendable {
 
     public var width: Int { image.width }
     public var height: Int { image.height }
+    /// The long side, in pixels: the resolution values are measured at.
+    public var side: Int { max(image.width, image.height) }
 }
 
 extension RGBImage {

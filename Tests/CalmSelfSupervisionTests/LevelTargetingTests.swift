@@ -33,7 +33,7 @@ final class LevelTargetingTests: XCTestCase {
                     let working = WorkingImage(targeting.edited(toLevel: level), longSide: Self.longSide)
                     let value = ImageAttributes.value(attribute, of: working)!
                     if index % 6 == 0 { XCTAssertEqual(value, ImageAttributes(working).value(attribute), "\(attribute)") }
-                    if ImageAttributes.levelIndex(attribute, value: value) == level { hits += 1 }
+                    if ImageAttributes.levelIndex(attribute, value: value, side: working.side) == level { hits += 1 }
                 }
             }
             let share = Double(hits) / Double(Self.squares.count * attribute.levels.count)

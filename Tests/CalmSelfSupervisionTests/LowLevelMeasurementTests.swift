@@ -129,6 +129,35 @@ final class LowLevelMeasurementTests: XCTestCase {
         XCTAssertEqual(WorkingImage(Synthetic.grey(90, width: 100, height: 50)).width, 100, "never upscales")
     }
 
+    /// Sharpness and noise bounds follow the measured resolution: the calibrated anchors at 128
+    /// and 256 px, monotone in between, and on the corpus photos each level keeps its share when
+    /// the same squares are measured at 128 px instead of 256 px.
+    func testResolutionCalibratedLevelsKeepTheirShares() throws {
+        for (attribute, anchors) in ImageAttributes.resolutionCalibrated {
+            XCTAssertEqual(ImageAttributes.levelBounds(attribute, side: 128), anchors.at128)
+            for (a, b) in zip(ImageAttributes.levelBounds(attribute, side: 256), anchors.at256) { XCTAssertEqual(a, b, accuracy: 1e-9 * b) }
+            let middle = ImageAttributes.levelBounds(attribute, side: 181)
+            for i in middle.indices { XCTAssertTrue((min(anchors.at128[i], anchors.at256[i])...max(anchors.at128[i], anchors.at256[i])).contains(middle[i])) }
+        }
+        // Sharpness and noise of the corpus photos' squares at both sides (Scripts/corpus/calibrate_levels.py).
+        let data = try Data(contentsOf: Fixture.directory.appendingPathComponent("level_calibration.json"))
+        let fixture = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        for attribute in ImageAttributes.resolutionCalibrated.keys {
+            let values = fixture[attribute.rawValue] as! [String: [Double]]
+            func shares(_ values: [Double], boundsAt side: Int) -> [Double] {
+                let levels = values.map { ImageAttributes.levelIndex(attribute, value: $0, side: side) }
+                return attribute.levels.indices.map { level in Double(levels.filter { $0 == level }.count) / Double(levels.count) }
+            }
+            // Total variation distance from the level shares at 256 px.
+            let reference = shares(values["at256"]!, boundsAt: 256)
+            func shift(_ shares: [Double]) -> Double { zip(shares, reference).map { abs($0 - $1) }.reduce(0, +) / 2 }
+            let calibrated = shift(shares(values["at128"]!, boundsAt: 128))
+            let uncalibrated = shift(shares(values["at128"]!, boundsAt: 256))
+            XCTAssertLessThan(calibrated, 0.03, "\(attribute)")
+            XCTAssertGreaterThan(uncalibrated, 0.1, "\(attribute): the values do depend on the side")
+        }
+    }
+
     func testFFTMatchesNumpy() throws {
         let fft2 = try Fixture.reference()["fft2"] as! [String: [Double]]
         var re = fft2["re"]!, im = fft2["im"]!

@@ -52,16 +52,17 @@ final class RecipeTests: XCTestCase {
         let recipe = try Recipe.parse(yaml: minimal, file: "r.yaml", overrides: [
             "pretrain.attributes=[exposure, tilt]", "pretrain.focused_questions=1", "pretrain.augment=0.25",
             "pretrain.target_levels=0.8", "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace"])
-        let generator = try recipe.pretrain.sampleGenerator()
+        let generator = try recipe.pretrain.sampleGenerator(imageSide: 128)
         XCTAssertEqual(generator.attributes, [.exposure, .tilt])
         XCTAssertEqual(generator.scales, [.low, .middle])
         XCTAssertEqual(generator.focusedShare, 1)
         XCTAssertEqual(generator.augmentShare, 0.25)
         XCTAssertEqual(generator.targetShare, 0.8)
+        XCTAssertEqual(generator.longSide, 128)
         XCTAssertEqual(generator.renderer.candidates(.exposure, level: "dark"), ["The shot is a bit dim."])
         // Defaults: every attribute, half single-attribute questions, half edited photos, no level
         // targeting, no cue bank.
-        let defaults = try Recipe.parse(yaml: minimal, file: "r.yaml").pretrain.sampleGenerator()
+        let defaults = try Recipe.parse(yaml: minimal, file: "r.yaml").pretrain.sampleGenerator(imageSide: 128)
         XCTAssertEqual(defaults.attributes, Attribute.allCases)
         XCTAssertEqual([defaults.focusedShare, defaults.augmentShare, defaults.targetShare], [0.5, 0.5, 0])
         XCTAssertNil(defaults.renderer.cueBank)
@@ -103,7 +104,7 @@ final class RecipeTests: XCTestCase {
     /// `pretrain: {}` is a known section with nothing set (defaults); an empty unknown one still fails.
     func testEmptySectionsKeepDefaultsUnlessUnknown() throws {
         let recipe = try Recipe.parse(yaml: minimal + "\npretrain: {}\n", file: "r.yaml")
-        XCTAssertEqual(try recipe.pretrain.sampleGenerator().targetShare, 0)
+        XCTAssertEqual(try recipe.pretrain.sampleGenerator(imageSide: 128).targetShare, 0)
         XCTAssertThrowsError(try Recipe.parse(yaml: minimal + "\npretrian: {}\n", file: "bad.yaml")) { error in
             XCTAssertEqual((error as? RecipeError)?.key, "pretrian")
         }

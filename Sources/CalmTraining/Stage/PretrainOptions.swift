@@ -44,11 +44,12 @@ public struct PretrainOptions: Equatable, Sendable {
         cueBankMode = try r.choice("pretrain.cue_bank_mode", default: .extend)
     }
 
-    /// The sample generator these options describe (reads the cue bank, if any).
-    public func sampleGenerator() throws -> PretrainSampleGenerator {
+    /// The sample generator these options describe (reads the cue bank, if any), measuring and
+    /// editing at `imageSide`: the vision encoder's input side, so that labels describe what it sees.
+    public func sampleGenerator(imageSide: Int) throws -> PretrainSampleGenerator {
         let bank = try cueBank.map { try CueBank(contentsOf: $0, mode: cueBankMode) }
         return PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: bank), attributesPerAnswer: attributesPerAnswer,
-                                       attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment,
+                                       longSide: imageSide, attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment,
                                        targetShare: targetLevels)
     }
 }

@@ -41,7 +41,7 @@ public final class PretrainStage: ShardedStage {
                 throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
             }
         }
-        generator = try recipe.pretrain.sampleGenerator()
+        generator = try recipe.pretrain.sampleGenerator(imageSide: encoder.imageSide)
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
                         shuffleBuffer: recipe.data.shuffleBuffer, workers: recipe.data.workers)

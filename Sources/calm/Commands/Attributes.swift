@@ -7,10 +7,16 @@ import Foundation
 struct Attributes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the self-supervision attributes (value and level) of images.",
-        discussion: "Values are measured with the image downscaled to a long side of 256 px; JSON adds the 3×3 grid of low-level values.")
+        discussion: "Values are measured with the image downscaled to a long side of --side px; JSON adds the 3×3 grid of low-level values.")
 
     @Argument(help: "Image files (PNG, JPEG or WebP).")
     var images: [String]
+
+    @Option(help: "Working resolution: the long side, in pixels, the image is downscaled to before measuring.")
+    var side = WorkingImage.defaultLongSide
+
+    @Flag(help: "Measure the centred square, as pretraining samples show it.")
+    var square = false
 
     @Flag(help: "Print one JSON object per image (JSON Lines).")
     var json = false
@@ -33,10 +39,11 @@ struct Attributes: ParsableCommand {
 
     func run() throws {
         let cueBank = try cues.map { try CueBank(contentsOf: $0, mode: cueMode == .extend ? .extend : .replace) }
-        let generator = PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: cueBank))
+        let generator = PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: cueBank), longSide: side)
         for path in images {
-            let image = try ImageDecoder.decode(contentsOf: path)
-            let attributes = ImageAttributes(image)
+            let decoded = try ImageDecoder.decode(contentsOf: path)
+            let image = square ? generator.workingSquare(decoded) : decoded
+            let attributes = ImageAttributes(image, longSide: side)
             if json {
                 try printJSON(path: path, image: image, attributes: attributes)
             } else {
@@ -44,7 +51,7 @@ struct Attributes: ParsableCommand {
             }
             guard text else { continue }
             for scale in Scale.allCases {
-                let sample = generator.sample(image: image, id: path, epoch: epoch, scale: scale)
+                let sample = generator.sample(image: decoded, id: path, epoch: epoch, scale: scale)
                 print("  [\(scale.rawValue)] Q: \(sample.question.replacingOccurrences(of: "\n", with: " "))")
                 print("  [\(scale.rawValue)] A: \(sample.answer)")
             }
