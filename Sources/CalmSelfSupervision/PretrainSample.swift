@@ -116,12 +116,17 @@ public struct PretrainSampleGenerator: Sendable {
             .edit: judgement.change.rawValue,
             .editStrength: judgement.strength,
         ].filter { attributes.contains($0.key) }
-        let answer = joinClauses(Attribute.of(.high).filter { targets[$0] != nil }.map {
+        let answer = joinClauses(Self.judgementOrder.filter { targets[$0] != nil }.map {
             renderer.sentence($0, level: targets[$0]!, which: which, amount: judgement.amount, using: &rng)
         }, using: &rng)
         return PretrainSample(scale: .high, images: editedFirst ? [edited, square] : [square, edited],
                               question: question, answer: answer, targets: targets, edit: edit)
     }
+
+    /// The order of a pair answer's sentences: first which photo changed and how, then the
+    /// preference that mostly follows from it (the edited one is worse unless it corrected
+    /// exposure or saturation), so the answer reasons before it judges.
+    static let judgementOrder: [Attribute] = [.edit, .editStrength, .preference]
 
     /// Connectives that may open a clause after the first; they name no level.
     static let connectives = ["", "", "Also, ", "In addition, ", "Besides, ", "On top of that, "]

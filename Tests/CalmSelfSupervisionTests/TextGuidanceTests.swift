@@ -71,6 +71,8 @@ final class TextGuidanceTests: XCTestCase {
                     XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
                     if scale == .high {
                         XCTAssertEqual(Set(sample.targets.keys), Set(Attribute.of(.high)))
+                        // What changed comes before the judgement it explains.
+                        XCTAssertEqual(parser.mentions(in: sample.answer).map(\.attribute), [.edit, .editStrength, .preference], sample.answer)
                     } else {
                         XCTAssertEqual(sample.targets.count, generator.attributesPerAnswer)
                     }
