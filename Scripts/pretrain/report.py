@@ -57,7 +57,8 @@ def main():
     pairs = {n: {r["attribute"]: r for r in report["generated"]["attributes"] if r["scale"] == "high"} for n, report in models}
     for base in [r for r in first["generated"]["attributes"] if r["scale"] == "high"]:
         a = base["attribute"]
-        cells = [percent(pairs[n][a]["correct"] / pairs[n][a]["asked"]) for n in names]
+        # A model pretrained without pairs (phase 1) has no row: "-".
+        cells = [percent(pairs[n][a]["correct"] / pairs[n][a]["asked"] if a in pairs[n] else None) for n in names]
         print(f"| {a} | {percent(base['chance'])} | {percent(base['majority'])} | " + " | ".join(cells) + " |")
 
 
