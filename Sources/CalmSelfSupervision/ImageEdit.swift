@@ -43,6 +43,19 @@ public enum ImageEdit: Equatable, Sendable {
         }
     }
 
+    /// The opposite edit, for the edits that change a photo in one of two directions (exposure,
+    /// colour cast, saturation); nil for those that only lose something (blur, noise, tilt, crop).
+    public var reversed: ImageEdit? {
+        switch self {
+        case .exposure(let ev): return .exposure(ev: -ev)
+        case .saturation(let factor): return .saturation(factor: 1 / factor)
+        case .colourCast(let cast, let strength):
+            let opposite: [ColourCast: ColourCast] = [.warm: .cool, .cool: .warm, .green: .magenta, .magenta: .green]
+            return .colourCast(opposite[cast]!, strength: strength)
+        case .blur, .noise, .tilt, .subjectCrop: return nil
+        }
+    }
+
     /// The edited image, the same size as `image`; `seed` drives the noise.
     public func applied(to image: RGBImage, seed: UInt64 = 0) -> RGBImage {
         switch self {

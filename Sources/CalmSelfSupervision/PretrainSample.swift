@@ -110,14 +110,19 @@ public struct PretrainSampleGenerator: Sendable {
         let edited = edit.applied(to: square, seed: rng.next())
         let judgement = EditJudgement(edit: edit, original: square, edited: edited)
         let editedFirst = Bool.random(using: &rng)
-        let which = editedFirst ? "first" : "second"
+        // Which photo is the original cannot be seen, so a reversible edit of the first photo is
+        // told as the reverse edit of the second ("the second is brighter", never "the first is
+        // darker"): the change named then follows from the pixels alone.
+        let reversed = editedFirst ? edit.reversed.map { EditJudgement(edit: $0, original: edited, edited: square) } : nil
+        let told = reversed ?? judgement
+        let which = editedFirst && reversed == nil ? "first" : "second"
         let targets: [Attribute: String] = [
             .preference: judgement.editedIsBetter == editedFirst ? "first" : "second",
-            .edit: judgement.change.rawValue,
-            .editStrength: judgement.strength,
+            .edit: told.change.rawValue,
+            .editStrength: told.strength,
         ].filter { attributes.contains($0.key) }
         let answer = joinClauses(Self.judgementOrder.filter { targets[$0] != nil }.map {
-            renderer.sentence($0, level: targets[$0]!, which: which, amount: judgement.amount, using: &rng)
+            renderer.sentence($0, level: targets[$0]!, which: which, amount: told.amount, using: &rng)
         }, using: &rng)
         return PretrainSample(scale: .high, images: editedFirst ? [edited, square] : [square, edited],
                               question: question, answer: answer, targets: targets, edit: edit)

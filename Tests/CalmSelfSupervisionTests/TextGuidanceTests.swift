@@ -174,6 +174,37 @@ final class TextGuidanceTests: XCTestCase {
         }
     }
 
+    /// A pair answer names a reversible change as seen on the second photo, whichever photo was
+    /// edited; a change that only loses something is named on the edited photo.
+    func testReversibleChangesAreToldOnTheSecondPhoto() throws {
+        let generator = PretrainSampleGenerator(longSide: 96, attributes: Attribute.of(.high))
+        let parser = LevelParser()
+        let reverse: [EditChange: EditChange] = [.brighter: .darker, .darker: .brighter, .warmer: .cooler, .cooler: .warmer,
+                                                 .greener: .magenta, .magenta: .greener, .moreSaturated: .lessSaturated,
+                                                 .lessSaturated: .moreSaturated]
+        var seen = (reversed: 0, kept: 0)
+        for (name, photo) in try Fixture.photos().prefix(4) {
+            for epoch in 0..<24 {
+                let sample = generator.sample(image: photo, id: name, epoch: epoch, scale: .high)
+                let edit = sample.edit!, square = generator.workingSquare(photo)
+                let editedFirst = sample.images[1] == square
+                let applied = EditJudgement(edit: edit, original: square, edited: editedFirst ? sample.images[0] : sample.images[1]).change
+                let named = EditChange(rawValue: sample.targets[.edit]!)!
+                if editedFirst, let opposite = reverse[applied] {
+                    XCTAssertEqual(named, opposite, sample.answer)
+                    XCTAssertTrue(sample.answer.contains("second"), sample.answer)
+                    seen.reversed += 1
+                } else {
+                    XCTAssertEqual(named, applied, sample.answer)
+                    seen.kept += 1
+                }
+                XCTAssertEqual(parser.levels(in: sample.answer), sample.targets, sample.answer)
+            }
+        }
+        XCTAssertGreaterThan(seen.reversed, 5)
+        XCTAssertGreaterThan(seen.kept, 5)
+    }
+
     func testQuestionParaphrases() {
         for scale in Scale.allCases {
             let questions = Questions.paraphrases(scale)
