@@ -3,12 +3,12 @@
 # are held out of pretraining too, so the same checkpoints serve the task demonstration),
 # the two pretrained variants (with and without multi-scale routing), each in two phases, and three evaluations
 # (step 0, routing, no routing) on the held-out photos.
-#   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=2000] [extra recipe overrides...]
+#   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=3000 (phase 2)] [extra recipe overrides...]
 # Both trainings run at once, one BLAS thread each (2 cores). Reports go to runs/eval/*.json.
 set -euo pipefail
 unset OPENBLAS_CORETYPE   # OpenBLAS's own kernel choice is calm's fastest (README, Performance)
 corpus=${1:-/tmp/calm-corpus}
-steps=${2:-2000}
+steps=${2:-3000}
 shift $(( $# < 2 ? $# : 2 ))
 calm=${CALM:-.build/release/calm}
 [ -f runs/bench/photos-test.txt ] || "$calm" build-benchmark --corpus "$corpus" --output runs/bench
