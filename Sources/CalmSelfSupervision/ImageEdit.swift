@@ -27,19 +27,24 @@ public enum ImageEdit: Equatable, Sendable {
     /// crop's left or right edge (cutting the subject in half), scaled back to the input size.
     case subjectCrop(fraction: Double)
 
-    /// A random edit: the kind uniformly, the parameter uniformly in a range that is visible
-    /// at 256 px (signs drawn for exposure, tilt, saturation direction).
-    public static func random(using rng: inout SeededRandom) -> ImageEdit {
+    /// The kinds of edit, as recipes name them (`pretrain.pair_edits`).
+    public enum Kind: String, CaseIterable, Sendable {
+        case blur, noise, exposure, colourCast = "colour_cast", tilt, saturation, subjectCrop = "subject_crop"
+    }
+
+    /// A random edit: the kind uniformly among `kinds`, the parameter uniformly in a range that is
+    /// visible at 256 px (signs drawn for exposure, tilt, saturation direction).
+    public static func random(kinds: [Kind] = Kind.allCases, using rng: inout SeededRandom) -> ImageEdit {
         let sign: Double = Bool.random(using: &rng) ? 1 : -1
-        switch Int.random(in: 0..<7, using: &rng) {
-        case 0: return .blur(sigma: Double.random(in: 0.8...4, using: &rng))
-        case 1: return .noise(sigma: Double.random(in: 4...24, using: &rng))
-        case 2: return .exposure(ev: sign * Double.random(in: 0.4...2, using: &rng))
-        case 3: return .colourCast(ColourCast.allCases.randomElement(using: &rng)!,
-                                   strength: Double.random(in: 0.05...0.3, using: &rng))
-        case 4: return .tilt(degrees: sign * Double.random(in: 2...10, using: &rng))
-        case 5: return .saturation(factor: pow(2, sign * Double.random(in: 0.3...1.2, using: &rng)))
-        default: return .subjectCrop(fraction: Double.random(in: 0.5...0.75, using: &rng))
+        switch kinds[Int.random(in: 0..<kinds.count, using: &rng)] {
+        case .blur: return .blur(sigma: Double.random(in: 0.8...4, using: &rng))
+        case .noise: return .noise(sigma: Double.random(in: 4...24, using: &rng))
+        case .exposure: return .exposure(ev: sign * Double.random(in: 0.4...2, using: &rng))
+        case .colourCast: return .colourCast(ColourCast.allCases.randomElement(using: &rng)!,
+                                             strength: Double.random(in: 0.05...0.3, using: &rng))
+        case .tilt: return .tilt(degrees: sign * Double.random(in: 2...10, using: &rng))
+        case .saturation: return .saturation(factor: pow(2, sign * Double.random(in: 0.3...1.2, using: &rng)))
+        case .subjectCrop: return .subjectCrop(fraction: Double.random(in: 0.5...0.75, using: &rng))
         }
     }
 

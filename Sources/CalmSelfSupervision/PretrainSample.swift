@@ -40,12 +40,16 @@ public struct PretrainSampleGenerator: Sendable {
     /// cannot get there), so that the level to name does not follow from the photo's content.
     /// The answer still names the level measured on the edited photo.
     public let targetShare: Double
+    /// The edits that make the high scale's pairs.
+    public let pairEdits: [ImageEdit.Kind]
 
     public init(renderer: SentenceRenderer = SentenceRenderer(), attributesPerAnswer: Int = 3,
                 longSide: Int = WorkingImage.defaultLongSide, attributes: [Attribute] = Attribute.allCases,
-                focusedShare: Double = 0, augmentShare: Double = 0, targetShare: Double = 0) {
+                focusedShare: Double = 0, augmentShare: Double = 0, targetShare: Double = 0,
+                pairEdits: [ImageEdit.Kind] = ImageEdit.Kind.allCases) {
         precondition(attributesPerAnswer > 0, "attributesPerAnswer must be positive")
         precondition(!attributes.isEmpty, "attributes must name at least one attribute")
+        precondition(!pairEdits.isEmpty, "pairEdits must name at least one kind of edit")
         precondition([focusedShare, augmentShare, targetShare].allSatisfy((0...1).contains), "shares must lie in [0, 1]")
         self.renderer = renderer
         self.attributesPerAnswer = attributesPerAnswer
@@ -54,6 +58,7 @@ public struct PretrainSampleGenerator: Sendable {
         self.focusedShare = focusedShare
         self.augmentShare = augmentShare
         self.targetShare = targetShare
+        self.pairEdits = pairEdits
     }
 
     /// The scales whose questions are drawn: those with at least one of `attributes`.
@@ -106,7 +111,7 @@ public struct PretrainSampleGenerator: Sendable {
     /// judgements (the pair attributes among `attributes`) the edit's known parameters give.
     private func comparison(_ square: RGBImage, using rng: inout SeededRandom) -> PretrainSample {
         let question = Questions.paraphrases(.high).randomElement(using: &rng)!
-        let edit = ImageEdit.random(using: &rng)
+        let edit = ImageEdit.random(kinds: pairEdits, using: &rng)
         let edited = edit.applied(to: square, seed: rng.next())
         let judgement = EditJudgement(edit: edit, original: square, edited: edited)
         let editedFirst = Bool.random(using: &rng)

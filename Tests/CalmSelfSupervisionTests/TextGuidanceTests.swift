@@ -205,6 +205,21 @@ final class TextGuidanceTests: XCTestCase {
         XCTAssertGreaterThan(seen.kept, 5)
     }
 
+    /// `pairEdits` limits the edits that make pairs.
+    func testPairEditsAreDrawnFromTheGivenKinds() throws {
+        let generator = PretrainSampleGenerator(longSide: 64, attributes: Attribute.of(.high), pairEdits: [.exposure, .saturation])
+        let (name, photo) = try Fixture.photos()[0]
+        var kinds = Set<String>()
+        for epoch in 0..<20 {
+            switch generator.sample(image: photo, id: name, epoch: epoch).edit! {
+            case .exposure: kinds.insert("exposure")
+            case .saturation: kinds.insert("saturation")
+            case let other: XCTFail("\(other) is not among the pair edits")
+            }
+        }
+        XCTAssertEqual(kinds, ["exposure", "saturation"])
+    }
+
     func testQuestionParaphrases() {
         for scale in Scale.allCases {
             let questions = Questions.paraphrases(scale)

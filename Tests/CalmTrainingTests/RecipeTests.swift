@@ -51,7 +51,8 @@ final class RecipeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: bank) }
         let recipe = try Recipe.parse(yaml: minimal, file: "r.yaml", overrides: [
             "pretrain.attributes=[exposure, tilt]", "pretrain.focused_questions=1", "pretrain.augment=0.25",
-            "pretrain.target_levels=0.8", "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace"])
+            "pretrain.target_levels=0.8", "pretrain.cue_bank=\(bank)", "pretrain.cue_bank_mode=replace",
+            "pretrain.pair_edits=[exposure, colour_cast]"])
         let generator = try recipe.pretrain.sampleGenerator(imageSide: 128)
         XCTAssertEqual(generator.attributes, [.exposure, .tilt])
         XCTAssertEqual(generator.scales, [.low, .middle])
@@ -59,12 +60,14 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(generator.augmentShare, 0.25)
         XCTAssertEqual(generator.targetShare, 0.8)
         XCTAssertEqual(generator.longSide, 128)
+        XCTAssertEqual(generator.pairEdits, [.exposure, .colourCast])
         XCTAssertEqual(generator.renderer.candidates(.exposure, level: "dark"), ["The shot is a bit dim."])
         // Defaults: every attribute, half single-attribute questions, half edited photos, no level
         // targeting, no cue bank.
         let defaults = try Recipe.parse(yaml: minimal, file: "r.yaml").pretrain.sampleGenerator(imageSide: 128)
         XCTAssertEqual(defaults.attributes, Attribute.allCases)
         XCTAssertEqual([defaults.focusedShare, defaults.augmentShare, defaults.targetShare], [0.5, 0.5, 0])
+        XCTAssertEqual(defaults.pairEdits, ImageEdit.Kind.allCases)
         XCTAssertNil(defaults.renderer.cueBank)
     }
 
@@ -88,6 +91,8 @@ final class RecipeTests: XCTestCase {
             (["pretrain.attributes=[exposure, glow]"], nil, "pretrain.attributes", "unknown attribute 'glow'"),
             (["pretrain.focused_questions=1.5"], nil, "pretrain.focused_questions", "at most 1"),
             (["pretrain.target_levels=-0.1"], nil, "pretrain.target_levels", "at least 0"),
+            (["pretrain.pair_edits=[exposure, vignette]"], nil, "pretrain.pair_edits", "unknown edit 'vignette'"),
+            (["pretrain.pair_edits=[]"], nil, "pretrain.pair_edits", "at least one edit"),
             (["pretrain.cue_bank=/no/such/cues.jsonl"], nil, "pretrain.cue_bank", "no such file"),
             (["pretrain.cue_bank_mode=merge"], nil, "pretrain.cue_bank_mode", "must be one of extend, replace"),
         ]

@@ -20,6 +20,8 @@ public struct PretrainOptions: Equatable, Sendable {
     /// Share of single-attribute questions whose photo is edited into a level drawn uniformly
     /// (`PretrainSampleGenerator.targetShare`).
     public var targetLevels: Double
+    /// The kinds of edit that make the pairs (`pretrain.pair_edits`, default all of them).
+    public var pairEdits: [ImageEdit.Kind]
     /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
     public var cueBank: String?
     public var cueBankMode: CueBank.Mode
@@ -40,6 +42,14 @@ public struct PretrainOptions: Equatable, Sendable {
         focusedQuestions = try r.double("pretrain.focused_questions", default: 0.5, min: 0, max: 1)
         augment = try r.double("pretrain.augment", default: 0.5, min: 0, max: 1)
         targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
+        let edits = try r.strings("pretrain.pair_edits", default: ImageEdit.Kind.allCases.map(\.rawValue))
+        pairEdits = try edits.map { name in
+            guard let kind = ImageEdit.Kind(rawValue: name) else {
+                throw r.error("pretrain.pair_edits", "unknown edit '\(name)' (known: \(ImageEdit.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return kind
+        }
+        guard !pairEdits.isEmpty else { throw r.error("pretrain.pair_edits", "must name at least one edit") }
         cueBank = try r.path("pretrain.cue_bank", optional: true)
         cueBankMode = try r.choice("pretrain.cue_bank_mode", default: .extend)
     }
@@ -50,6 +60,6 @@ public struct PretrainOptions: Equatable, Sendable {
         let bank = try cueBank.map { try CueBank(contentsOf: $0, mode: cueBankMode) }
         return PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: bank), attributesPerAnswer: attributesPerAnswer,
                                        longSide: imageSide, attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment,
-                                       targetShare: targetLevels)
+                                       targetShare: targetLevels, pairEdits: pairEdits)
     }
 }
