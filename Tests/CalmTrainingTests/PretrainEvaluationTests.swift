@@ -46,4 +46,14 @@ final class PretrainEvaluationTests: XCTestCase {
         XCTAssertEqual(report.focused.attributes.map(\.attribute), ImageAttributes.measured.map(\.rawValue))
         XCTAssertTrue(report.focused.attributes.allSatisfy { $0.asked == 1 })
     }
+
+    /// Probes ask about what the recipe pretrains: its pair edits, measured at the encoder's side.
+    func testProbesFollowTheRecipe() throws {
+        let evaluation = try PretrainEvaluation(untrained: try PretrainFixture.recipe(["pretrain.pair_edits=[exposure]"]))
+        let probes = evaluation.probes(index: 0, id: "photo", image: try photo())
+        let pairs = probes.filter { $0.scale == .high }
+        XCTAssertEqual(pairs.count, evaluation.pairsPerPhoto)
+        XCTAssertTrue(pairs.allSatisfy { ["brighter", "darker"].contains($0.targets[.edit]) }, "\(pairs.map(\.targets))")
+        XCTAssertTrue(probes.allSatisfy { $0.images.allSatisfy { max($0.width, $0.height) <= evaluation.encoder.imageSide } })
+    }
 }

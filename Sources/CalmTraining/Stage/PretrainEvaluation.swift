@@ -86,7 +86,8 @@ public struct PretrainEvaluation {
     /// attribute, whose targets are its measured levels, and pairs with held-out edits
     /// (variations no training epoch draws).
     func probes(index: Int, id: String, image: RGBImage) -> [Probe] {
-        let generator = PretrainSampleGenerator(longSide: encoder.imageSide, attributes: encoder.options.attributes)
+        let generator = PretrainSampleGenerator(longSide: encoder.imageSide, attributes: encoder.options.attributes,
+                                                pairEdits: encoder.options.pairEdits)
         let square = generator.workingSquare(image)
         let levels = ImageAttributes(WorkingImage(square, longSide: encoder.imageSide)).levels.filter { generator.attributes.contains($0.key) }
         var probes = [Probe]()
