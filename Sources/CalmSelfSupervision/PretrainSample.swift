@@ -118,8 +118,8 @@ public struct PretrainSampleGenerator: Sendable {
         // Which photo is the original cannot be seen, so a reversible edit of the first photo is
         // told as the reverse edit of the second ("the second is brighter", never "the first is
         // darker"): the change named then follows from the pixels alone.
-        let reversed = editedFirst ? edit.reversed.map { EditJudgement(edit: $0, original: edited, edited: square) } : nil
-        let told = reversed ?? judgement
+        let reversed = editedFirst ? edit.reversed : nil
+        let told = EditJudgement.describe(reversed ?? edit)
         let which = editedFirst && reversed == nil ? "first" : "second"
         let targets: [Attribute: String] = [
             .preference: judgement.editedIsBetter == editedFirst ? "first" : "second",
@@ -133,7 +133,7 @@ public struct PretrainSampleGenerator: Sendable {
                               question: question, answer: answer, targets: targets, edit: edit)
     }
 
-    /// The order of a pair answer's sentences: first which photo changed and how, then the
+    /// The order of a pair answer's sentences: first what changed (on which photo), then the
     /// preference that mostly follows from it (the edited one is worse unless it corrected
     /// exposure or saturation), so the answer reasons before it judges.
     static let judgementOrder: [Attribute] = [.edit, .editStrength, .preference]

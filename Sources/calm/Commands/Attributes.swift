@@ -37,6 +37,10 @@ struct Attributes: ParsableCommand {
         case extend, replace
     }
 
+    func validate() throws {
+        guard side >= 8 else { throw ValidationError("--side must be at least 8 px, got \(side)") }
+    }
+
     func run() throws {
         let cueBank = try cues.map { try CueBank(contentsOf: $0, mode: cueMode == .extend ? .extend : .replace) }
         let generator = PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: cueBank), longSide: side)
