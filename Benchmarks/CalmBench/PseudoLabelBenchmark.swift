@@ -1,4 +1,5 @@
 import CalmImage
+import CalmModels
 import CalmSelfSupervision
 import Foundation
 
@@ -7,14 +8,16 @@ import Foundation
 /// samples of random scales as a trainer draws them (plain, and with the recipes' default
 /// single-attribute questions and edit-then-measure augmentation), and single-attribute samples
 /// about the targeted recipe's attributes without and with level targeting (which edits the photo
-/// into a drawn level by bisection). Photos come from `CALM_BENCH_PHOTOS`
+/// into a drawn level by bisection). Everything is measured at calm-tiny's input side, as its
+/// pretraining measures it. Photos come from `CALM_BENCH_PHOTOS`
 /// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
 func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
     let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
     let photos = try names.map { try ImageDecoder.decode(contentsOf: "\(folder)/\($0)") }
     guard !photos.isEmpty else { throw NoPhotos(folder: folder) }
-    let generator = PretrainSampleGenerator()
+    let side = CalmConfig.tiny.vision.imageSize
+    let generator = PretrainSampleGenerator(longSide: side)
     var checksum = 0  // keeps the optimizer from dropping the work
 
     func imagesPerSecond(_ work: (Int) -> Int) -> Double {
@@ -26,16 +29,16 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
         return rates.sorted()[rates.count / 2]
     }
     // The recipes' defaults: half the questions about one attribute, half the photos edited before measuring.
-    let recipeDefaults = PretrainSampleGenerator(focusedShare: 0.5, augmentShare: 0.5)
+    let recipeDefaults = PretrainSampleGenerator(longSide: side, focusedShare: 0.5, augmentShare: 0.5)
     // Recipes/pretrain-tiny-corpus-targeted.yaml without and with its level targeting.
-    let focused = PretrainSampleGenerator(attributes: [.exposure, .saturation, .sharpness, .noise, .temperature, .tilt],
+    let focused = PretrainSampleGenerator(longSide: side, attributes: [.exposure, .saturation, .sharpness, .noise, .temperature, .tilt],
                                           focusedShare: 1, augmentShare: 0.5)
-    let targeted = PretrainSampleGenerator(attributes: focused.attributes, focusedShare: 1, augmentShare: 0.5, targetShare: 1)
+    let targeted = PretrainSampleGenerator(longSide: side, attributes: focused.attributes, focusedShare: 1, augmentShare: 0.5, targetShare: 1)
     func sample(_ i: Int, _ scale: Scale?, _ generator: PretrainSampleGenerator = generator) -> Int {
         generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
     }
 
-    var rates = [("pseudo-labels: attributes", imagesPerSecond { ImageAttributes(photos[$0 % photos.count]).levels.count })]
+    var rates = [("pseudo-labels: attributes", imagesPerSecond { ImageAttributes(photos[$0 % photos.count], longSide: side).levels.count })]
     for scale in Scale.allCases {
         rates.append(("pseudo-labels: \(scale.rawValue)-scale samples", imagesPerSecond { sample($0, scale) }))
     }
@@ -43,7 +46,7 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
     rates.append(("pseudo-labels: focused samples, untargeted", imagesPerSecond { sample($0, nil, focused) }))
     rates.append(("pseudo-labels: focused samples, level-targeted", imagesPerSecond { sample($0, nil, targeted) }))
-    print("pseudo-labels: \(photos.count) photos from \(folder), 1 thread (checksum \(checksum))")
+    print("pseudo-labels: \(photos.count) photos from \(folder) at \(side) px, 1 thread (checksum \(checksum))")
     return rates
 }
 

@@ -58,11 +58,6 @@ public struct ImageAttributes: Sendable {
     /// measured on an image of long side `side`, chosen so that the levels are populated on real
     /// photos. Only sharpness and noise depend on the side (`resolutionCalibrated`).
     public static func levelBounds(_ attribute: Attribute, side: Int = WorkingImage.defaultLongSide) -> [Double] {
-        if let anchors = resolutionCalibrated[attribute] {
-            // Linear in log side and log value between the anchors (and beyond them).
-            let t = log2(Double(side) / 128)
-            return zip(anchors.at128, anchors.at256).map { b128, b256 in b128 * pow(b256 / b128, t) }
-        }
         switch attribute {
         case .exposure: return [0.2, 0.35, 0.55, 0.7]
         case .highlights: return [0.005, 0.05]
@@ -72,7 +67,11 @@ public struct ImageAttributes: Sendable {
         case .colourfulness: return [15, 33, 59]
         case .temperature: return [4000, 5500, 7500]
         case .tint: return [-0.03, 0.03]
-        case .brightestRegion, .sharpness, .noise: return []  // sharpness and noise: resolutionCalibrated
+        case .sharpness, .noise:
+            // Linear in log side and log value between the calibrated anchors (and beyond them).
+            let anchors = resolutionCalibrated[attribute]!, t = log2(Double(side) / 128)
+            return zip(anchors.at128, anchors.at256).map { b128, b256 in b128 * pow(b256 / b128, t) }
+        case .brightestRegion: return []
         case .placement: return []
         case .symmetry: return [0.3, 0.7]
         case .tilt: return [1.5, 4]
