@@ -78,7 +78,7 @@ final class RecipeTests: XCTestCase {
             (["optimizer.lr=fast"], nil, "optimizer.lr", "must be a number"),
             (["optimizer.betas=[0.9]"], nil, "optimizer.betas", "list of 2 numbers"),
             (["optimizer.betas=[0.9, 1.5]"], nil, "optimizer.betas", "[0, 1)"),
-            (["stage=finetune"], nil, "stage", "must be one of align, pretrain, instruct, personalize"),
+            (["stage=finetune"], nil, "stage", "must be one of align, vision, pretrain, instruct, personalize"),
             (["train.batch_size=0"], nil, "train.batch_size", "at least 1"),
             (["train.shards_per_step=0"], nil, "train.shards_per_step", "auto or a positive integer"),
             (["data.sources.photos.path=/no/such/folder"], nil, "data.sources.photos.path", "no such file"),

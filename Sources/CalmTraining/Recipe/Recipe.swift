@@ -4,7 +4,7 @@ import Yams
 /// A training recipe: everything one stage of training needs, read from a YAML file in
 /// `Recipes/` plus `key.sub=value` overrides, validated before any work starts.
 public struct Recipe: Equatable {
-    public enum Stage: String, CaseIterable { case align, pretrain, instruct, personalize }
+    public enum Stage: String, CaseIterable { case align, vision, pretrain, instruct, personalize }
 
     public struct Model: Equatable {
         /// A reference configuration name ("calm-tiny", "calm-small") or a config file.

@@ -53,9 +53,12 @@ public struct PretrainEncoder: Sendable {
 
     /// The vision encoder's input for an image: the centred square, resized to `imageSide`,
     /// CLIP-normalized, CHW.
-    public func pixels(_ image: RGBImage) -> [Float] {
-        let side = min(image.width, image.height)
-        return image.centerCropped(width: side, height: side)
-            .resized(width: imageSide, height: imageSide, filter: .area).normalizedCHW()
+    public func pixels(_ image: RGBImage) -> [Float] { Self.pixels(image, side: imageSide) }
+
+    /// The centred square of `image`, resized to `side`, CLIP-normalized, CHW.
+    public static func pixels(_ image: RGBImage, side: Int) -> [Float] {
+        let square = min(image.width, image.height)
+        return image.centerCropped(width: square, height: square)
+            .resized(width: side, height: side, filter: .area).normalizedCHW()
     }
 }

@@ -15,10 +15,11 @@ public enum StageRegistry {
 
     /// The CALM model's stages by `recipe.stage`; also used for `model.config` files (.yaml/.json).
     private static func calmStage(_ recipe: Recipe) throws -> TrainingStage {
-        guard recipe.stage == .pretrain else {
-            throw TrainingError("\(recipe.file): the \(recipe.stage.rawValue) stage of the CALM model is not wired in yet")
+        switch recipe.stage {
+        case .vision: return try VisionWarmupStage(recipe: recipe)
+        case .pretrain: return try PretrainStage(recipe: recipe)
+        default: throw TrainingError("\(recipe.file): the \(recipe.stage.rawValue) stage of the CALM model is not wired in yet")
         }
-        return try PretrainStage(recipe: recipe)
     }
 
     /// Adds or replaces the factory for a `model.config` value.

@@ -1,0 +1,92 @@
+import CalmAutograd
+import CalmData
+import CalmSelfSupervision
+import CalmTensor
+import Foundation
+import XCTest
+@testable import CalmTraining
+
+final class VisionWarmupStageTests: XCTestCase {
+    /// The pretrain fixture as a vision warm-up over two low-scale attributes (5 and 4 levels)
+    /// and one middle-scale attribute (3 levels).
+    func recipe(_ overrides: [String] = []) throws -> Recipe {
+        try PretrainFixture.recipe(["stage=vision", "pretrain.attributes=[exposure, sharpness, tilt]",
+                                    "pretrain.focused_questions=1.0", "train.batch_size=6"] + overrides)
+    }
+
+    func testEachSampleIsScoredOnlyAmongItsAttributesLevels() throws {
+        let stage = try VisionWarmupStage(recipe: try recipe())
+        // Zero heads give uniform logits: each sample's loss is then log(its attribute's level
+        // count), not log(all 12 classes), when the other attributes' classes are masked out.
+        for (name, variable) in stage.parameters where name.hasPrefix("warmup.heads") { variable.value = .zeros(variable.shape) }
+        var random = RandomGenerator(seed: 0)
+        let loss = try stage.nextMicroBatch(random: &random).loss.value.item
+        XCTAssertGreaterThan(loss, log(3.0) - 1e-4)
+        XCTAssertLessThan(loss, log(5.0) + 1e-4)
+        XCTAssertEqual(stage.attributes, [.exposure, .sharpness, .tilt])
+    }
+
+    func testEvaluationScoresTheHeldOutPhotosAsMeasured() throws {
+        let folder = PretrainFixture.folder.path
+        let recipe = try Recipe.parse(yaml: """
+            stage: vision
+            model: {config: \(folder)/mini.yaml}
+            data:
+              sources:
+                photos: {kind: shards, path: \(folder)/shards}
+                heldout: {kind: shards, path: \(folder)/shards}
+              workers: 1
+            pretrain: {attributes: [exposure, sharpness, tilt], focused_questions: 1.0}
+            train: {max_steps: 1, batch_size: 3}
+            optimizer: {lr: 1.0e-3}
+            run: {dir: \(folder)/run-\(UUID().uuidString)}
+            """, file: "vision.yaml")
+        let stage = try VisionWarmupStage(recipe: recipe)
+        // Heads that always name an attribute's second level: its accuracy is then the share of
+        // photos measured at that level.
+        let heads = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
+        heads["warmup.heads.weight"]!.value = .zeros(heads["warmup.heads.weight"]!.shape)
+        heads["warmup.heads.bias"]!.value = Tensor([0, 1, 0, 0, 0] + [0, 1, 0, 0] + [0, 1, 0] as [Float], shape: [12])
+        let results = try stage.evaluate()
+        let generator = PretrainSampleGenerator(longSide: 32)
+        let shards = try ShardSet(folder: folder + "/shards")
+        let photos = try shards.counts.indices.flatMap { shard in try (0..<shards.counts[shard]).map { try shards.sample(shard: shard, row: $0).decodedImage() } }
+        XCTAssertEqual(photos.count, 4)
+        for attribute in [Attribute.exposure, .sharpness, .tilt] {
+            let measured = photos.map { ImageAttributes.level(attribute, of: WorkingImage(generator.workingSquare($0), longSide: 32))! }
+            let share = Double(measured.filter { $0 == attribute.levels[1] }.count) / 4
+            XCTAssertEqual(results["\(attribute.rawValue).accuracy"]!, share, accuracy: 1e-9, attribute.rawValue)
+            XCTAssertEqual(results["\(attribute.rawValue).balanced"]!, (share > 0 ? 1 : 0) / Double(Set(measured).count), accuracy: 1e-9)
+        }
+        XCTAssertEqual(results.count, 6)
+    }
+
+    func testPairAttributesAreRejectedWithTheKey() throws {
+        XCTAssertThrowsError(try VisionWarmupStage(recipe: try recipe(["pretrain.attributes=[exposure, preference]"]))) { error in
+            XCTAssert("\(error)".contains("pretrain.attributes") && "\(error)".contains("preference"), "\(error)")
+        }
+    }
+
+    func testTrainingLowersTheLossAndPretrainingStartsFromItsVision() throws {
+        let recipe = try recipe(["train.max_steps=12", "optimizer.lr=3.0e-3", "checkpoint.every=12"])
+        let stage = try VisionWarmupStage(recipe: recipe)
+        let trainer = Trainer(recipe: recipe, stage: stage)
+        trainer.progress = ProgressReporter(totalSteps: 12, every: 100)
+        guard case .finished = try trainer.run(resume: false) else { return XCTFail("the run did not finish") }
+        let losses = try String(contentsOfFile: recipe.runDirectory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.compactMap { $0["loss"] as? Double }
+        XCTAssertEqual(losses.count, 12)
+        XCTAssertLessThan(losses.suffix(3).reduce(0, +) / 3, losses.prefix(3).reduce(0, +) / 3)
+
+        // The pretrain stage takes every vision.* tensor and leaves the heads behind.
+        let pretrain = try PretrainStage(recipe: try PretrainFixture.recipe())
+        let report = try loadWeights(from: recipe.runDirectory + "/checkpoints/latest.h5", into: pretrain.parameters)
+        XCTAssertEqual(report.unused, ["warmup.heads.bias", "warmup.heads.weight"])
+        let vision = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
+        for (name, variable) in pretrain.parameters where name.hasPrefix("vision.") {
+            XCTAssert(report.loaded.contains(name), name)
+            XCTAssertEqual(variable.value.toArray(Float.self), vision[name]!.value.toArray(Float.self), name)
+        }
+        XCTAssertFalse(report.loaded.contains { !$0.hasPrefix("vision.") })
+    }
+}
