@@ -30,9 +30,14 @@ def main():
     print("| attribute | chance | majority | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
     rows = {n: {r["attribute"]: r for r in report["focused"]["attributes"]} for n, report in models}
-    for base in first["focused"]["attributes"]:
-        a = base["attribute"]
-        cells = [f"{percent(rows[n][a]['correct'] / rows[n][a]['asked'])} / {percent(rows[n][a]['balancedAccuracy'])}" for n in names]
+    # Every attribute any model was asked about, in the order the reports give them.
+    bases = {}
+    for _, report in models:
+        for r in report["focused"]["attributes"]:
+            bases.setdefault(r["attribute"], r)
+    for a, base in bases.items():
+        cells = [f"{percent(rows[n][a]['correct'] / rows[n][a]['asked'])} / {percent(rows[n][a]['balancedAccuracy'])}"
+                 if a in rows[n] else "-" for n in names]
         print(f"| {a} | {percent(base['chance'])} | {percent(base['majority'])} | " + " | ".join(cells) + " |")
     for section, title in [("focused", "single-attribute questions"), ("generated", "scale questions, generated"),
                            ("forcedChoice", "forced choice")]:
