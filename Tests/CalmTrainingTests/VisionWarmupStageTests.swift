@@ -36,21 +36,24 @@ final class VisionWarmupStageTests: XCTestCase {
                 photos: {kind: shards, path: \(folder)/shards}
                 heldout: {kind: shards, path: \(folder)/shards}
               workers: 1
-            pretrain: {attributes: [exposure, sharpness, tilt], focused_questions: 1.0}
+            pretrain: {attributes: [exposure, sharpness, tilt, preference], focused_questions: 1.0}
             train: {max_steps: 1, batch_size: 3}
             optimizer: {lr: 1.0e-3}
             run: {dir: \(folder)/run-\(UUID().uuidString)}
             """, file: "vision.yaml")
         let stage = try VisionWarmupStage(recipe: recipe)
         // Heads that always name an attribute's second level: its accuracy is then the share of
-        // photos measured at that level.
+        // photos measured at that level (for a pair judgement: of held-out pairs).
         let heads = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
         heads["warmup.heads.weight"]!.value = .zeros(heads["warmup.heads.weight"]!.shape)
         heads["warmup.heads.bias"]!.value = Tensor([0, 1, 0, 0, 0] + [0, 1, 0, 0] + [0, 1, 0] as [Float], shape: [12])
+        heads["warmup.pair_heads.weight"]!.value = .zeros(heads["warmup.pair_heads.weight"]!.shape)
+        heads["warmup.pair_heads.bias"]!.value = Tensor([0, 1] as [Float], shape: [2])
         let results = try stage.evaluate()
-        let generator = PretrainSampleGenerator(longSide: 32)
+        let generator = PretrainSampleGenerator(longSide: 32, attributes: [.exposure, .sharpness, .tilt, .preference], focusedShare: 1)
         let shards = try ShardSet(folder: folder + "/shards")
-        let photos = try shards.counts.indices.flatMap { shard in try (0..<shards.counts[shard]).map { try shards.sample(shard: shard, row: $0).decodedImage() } }
+        let records = try shards.counts.indices.flatMap { shard in try (0..<shards.counts[shard]).map { try shards.sample(shard: shard, row: $0) } }
+        let photos = try records.map { try $0.decodedImage() }
         XCTAssertEqual(photos.count, 4)
         for attribute in [Attribute.exposure, .sharpness, .tilt] {
             let measured = photos.map { ImageAttributes.level(attribute, of: WorkingImage(generator.workingSquare($0), longSide: 32))! }
@@ -58,13 +61,22 @@ final class VisionWarmupStageTests: XCTestCase {
             XCTAssertEqual(results["\(attribute.rawValue).accuracy"]!, share, accuracy: 1e-9, attribute.rawValue)
             XCTAssertEqual(results["\(attribute.rawValue).balanced"]!, (share > 0 ? 1 : 0) / Double(Set(measured).count), accuracy: 1e-9)
         }
-        XCTAssertEqual(results.count, 6)
+        let preferred = try records.map { generator.sample(image: try $0.decodedImage(), id: $0.id, epoch: 0, scale: .high).targets[.preference]! }
+        XCTAssertEqual(results["preference.accuracy"]!, Double(preferred.filter { $0 == "second" }.count) / 4, accuracy: 1e-9)
+        XCTAssertEqual(results.count, 8)
     }
 
-    func testPairAttributesAreRejectedWithTheKey() throws {
-        XCTAssertThrowsError(try VisionWarmupStage(recipe: try recipe(["pretrain.attributes=[exposure, preference]"]))) { error in
-            XCTAssert("\(error)".contains("pretrain.attributes") && "\(error)".contains("preference"), "\(error)")
-        }
+    func testPairJudgementsReadBothPhotosThroughTheirOwnHead() throws {
+        let stage = try VisionWarmupStage(recipe: try recipe(["pretrain.attributes=[preference, edit]"]))
+        let parameters = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
+        XCTAssertEqual(parameters["warmup.pair_heads.weight"]?.shape, [2 + 12, 2 * 32])
+        XCTAssertNil(parameters["warmup.heads.weight"])
+        for name in ["warmup.pair_heads.weight", "warmup.pair_heads.bias"] { parameters[name]!.value = .zeros(parameters[name]!.shape) }
+        // Uniform logits: each pair names a preference (2 levels) and an edit (12 levels).
+        var random = RandomGenerator(seed: 0)
+        let batch = try stage.nextMicroBatch(random: &random)
+        XCTAssertEqual(batch.loss.value.item, (log(2.0) + log(12.0)) / 2, accuracy: 1e-5)
+        XCTAssertEqual(batch.images, 12)
     }
 
     func testTrainingLowersTheLossAndPretrainingStartsFromItsVision() throws {

@@ -7,26 +7,25 @@ import CalmTensor
 import Foundation
 
 /// The vision warm-up (`stage: vision`, ours): before text-guided pretraining, a vision encoder
-/// trained from scratch learns to tell each attribute's level from the pixels alone. A linear
-/// head reads the mean token of the tap that the attribute's Q-Former reads (low or middle), and
-/// the loss is the cross-entropy of the measured level. The samples and pseudo-labels are the
-/// pretrain stage's (`pretrain.*` keys), pair attributes excepted.
+/// trained from scratch learns to tell the pseudo-labels from the pixels alone. Linear heads read
+/// the mean token of the tap that each scale's Q-Former reads: a photo's low or middle tap for
+/// its single-image attributes, the two photos' high taps side by side for a pair's judgements.
+/// The loss is the cross-entropy of the measured level. The samples and pseudo-labels are the
+/// pretrain stage's (`pretrain.*` keys).
 ///
 /// Why: the paper starts from CLIP weights. From scratch, the only signal that reaches the ViT
 /// through the language model is the level word of an answer, swamped by the gradient of the
 /// paraphrase words; the ViT's blocks then stay near their initialization, and attributes that
-/// need new features (sharpness, noise) stay at chance while those that random features already
-/// carry (mean brightness and colour) are learned. The next stage loads `vision.*` through
-/// `model.init_from`; the heads (`warmup.heads.*`) are left behind.
+/// need new features (sharpness, noise, composition) stay at chance while those that random
+/// features already carry (mean brightness and colour) are learned. The next stage loads
+/// `vision.*` through `model.init_from`; the heads (`warmup.*`) are left behind.
 public final class VisionWarmupStage: EvaluatingStage {
     public let vision: VisionEncoder
-    /// The attributes the heads name, and the first class of each in the heads' output.
+    /// The attributes the heads name.
     public let attributes: [Attribute]
-    private let firstClass: [Attribute: Int]
-    private let headWeight: Variable, headBias: Variable
+    private let single: LevelHead?, pair: LevelHead?
     public var parameters: [(name: String, variable: Variable)] {
-        vision.parameters().map { ("vision." + $0.name, $0.variable) }
-            + [("warmup.heads.weight", headWeight), ("warmup.heads.bias", headBias)]
+        vision.parameters().map { ("vision." + $0.name, $0.variable) } + [single, pair].compactMap { $0 }.flatMap(\.parameters)
     }
 
     private let shards: ShardSet
@@ -36,8 +35,8 @@ public final class VisionWarmupStage: EvaluatingStage {
     private let generator: PretrainSampleGenerator
     private var reader: ShardReader<Example>
 
-    /// One photo's pixels and the (attribute, level index) pairs its sample names.
-    struct Example: Sendable { var pixels: [Float]; var levels: [(attribute: Attribute, level: Int)] }
+    /// One sample's photos (one, or a pair) and the level index of each attribute it names.
+    struct Example: Sendable { var images: [[Float]]; var levels: [(attribute: Attribute, level: Int)] }
 
     public init(recipe: Recipe) throws {
         let sources = recipe.data.sources.filter { $0.kind == .shards }
@@ -45,19 +44,12 @@ public final class VisionWarmupStage: EvaluatingStage {
             throw TrainingError("\(recipe.file): the vision stage needs a data source of kind 'shards' (besides 'heldout')")
         }
         heldout = try sources.first { $0.name == "heldout" }.map { try ShardSet(folder: $0.path) }
-        let pairs = recipe.pretrain.attributes.filter { $0.scale == .high }
-        guard pairs.isEmpty else {
-            throw TrainingError("\(recipe.file): pretrain.attributes: the vision stage learns single-image attributes; drop \(pairs.map(\.rawValue).joined(separator: ", "))")
-        }
         let config = try CalmConfig.load(recipe.model.config).vision
         var initializer = Initializer(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
         vision = VisionEncoder(config, using: &initializer)
         attributes = recipe.pretrain.attributes
-        var classes = 0, first = [Attribute: Int]()
-        for attribute in attributes { first[attribute] = classes; classes += attribute.levels.count }
-        firstClass = first
-        headWeight = initializer.normal([classes, config.width], name: "warmup.heads.weight")
-        headBias = Initializer.constant([classes], 0, name: "warmup.heads.bias")
+        single = LevelHead(name: "warmup.heads", attributes: attributes.filter { $0.scale != .high }, width: config.width, using: &initializer)
+        pair = LevelHead(name: "warmup.pair_heads", attributes: attributes.filter { $0.scale == .high }, width: 2 * config.width, using: &initializer)
         generator = try recipe.pretrain.sampleGenerator(imageSide: config.imageSize)
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
@@ -67,59 +59,73 @@ public final class VisionWarmupStage: EvaluatingStage {
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
         guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
-        return MicroBatch(loss: loss(examples), images: examples.count)
+        return MicroBatch(loss: loss(examples), images: examples.reduce(0) { $0 + $1.images.count })
     }
 
-    /// Mean cross-entropy over every (photo, attribute) pair of the batch.
+    /// Mean cross-entropy over every (sample, attribute) pair of the batch.
     func loss(_ examples: [Example]) -> Variable {
-        let (logits, targets) = classify(examples)
-        return logits.crossEntropy(targets: Tensor(targets.map(Int64.init)))
-    }
-
-    /// The logits of every (photo, attribute) pair of `examples` and the class of its level.
-    /// Each pair's logits are the head's whole output with the other attributes' classes masked
-    /// out, so that one matmul serves every attribute.
-    private func classify(_ examples: [Example]) -> (logits: Variable, targets: [Int]) {
-        let n = examples.count, side = vision.config.imageSize
-        let taps = vision(Variable(Tensor(examples.flatMap(\.pixels), shape: [n, 3, side, side]))).taps
-        // Rows 0..<n: mean token of the low tap; n..<2n: of the middle tap.
-        let pooled = Variable.cat([taps[0].mean(axes: [1]), taps[1].mean(axes: [1])], axis: 0)
-        let pairs = examples.enumerated().flatMap { index, example in example.levels.map { (index, $0.attribute, $0.level) } }
-        let rows = pairs.map { Int64($0.0 + ($0.1.scale == .middle ? n : 0)) }
-        let classes = headBias.shape[0]
-        var mask = [Float](repeating: -1e9, count: pairs.count * classes)
-        for (row, pair) in pairs.enumerated() {
-            let first = firstClass[pair.1]!
-            for c in first..<(first + pair.1.levels.count) { mask[row * classes + c] = 0 }
+        let groups = classify(examples)
+        let total = Double(groups.reduce(0) { $0 + $1.targets.count })
+        var sum: Variable?
+        for group in groups {
+            let term = group.logits.crossEntropy(targets: Tensor(group.targets.map(Int64.init))) * (Double(group.targets.count) / total)
+            sum = sum.map { $0 + term } ?? term
         }
-        let logits = pooled.indexSelect(axis: 0, Tensor(rows)).matmul(headWeight.transposed()) + headBias
-            + Variable(Tensor(mask, shape: [pairs.count, classes]))
-        return (logits, pairs.map { firstClass[$0.1]! + $0.2 })
+        return sum!
     }
 
-    /// With a shards source named `heldout`: per attribute, the accuracy and balanced accuracy
-    /// (`LevelAccuracy`) of the level the heads name for each held-out photo as it is (no edit).
+    /// The logits of every (sample, attribute) pair of `examples`, one group per head.
+    private func classify(_ examples: [Example]) -> [ClassifiedRows] {
+        let side = vision.config.imageSize
+        let images = examples.flatMap(\.images)
+        let taps = vision(Variable(Tensor(Array(images.joined()), shape: [images.count, 3, side, side]))).taps
+        // The mean token of every image at each tap: rows [tap · images + image].
+        let pooled = Variable.cat(taps.map { $0.mean(axes: [1]) }, axis: 0)
+        var first = [Int](), next = 0
+        for example in examples { first.append(next); next += example.images.count }
+        var groups = [ClassifiedRows]()
+        let pairs = examples.indices.flatMap { i in examples[i].levels.map { (i, $0.attribute, $0.level) } }
+        let singles = pairs.filter { $0.1.scale != .high }, judgements = pairs.filter { $0.1.scale == .high }
+        if let single, !singles.isEmpty {
+            let tap = [Scale.low: 0, .middle: 1]
+            let rows = singles.map { Int64(tap[$0.1.scale]! * images.count + first[$0.0]) }
+            groups.append(single.classify(pooled.indexSelect(axis: 0, Tensor(rows)), singles.map { ($0.1, $0.2) }))
+        }
+        if let pair, !judgements.isEmpty {
+            // The two photos' high-tap tokens side by side, first photo first.
+            let rows = { (offset: Int) in Tensor(judgements.map { Int64(2 * images.count + first[$0.0] + offset) }) }
+            let features = Variable.cat([pooled.indexSelect(axis: 0, rows(0)), pooled.indexSelect(axis: 0, rows(1))], axis: 1)
+            groups.append(pair.classify(features, judgements.map { ($0.1, $0.2) }))
+        }
+        return groups
+    }
+
+    /// With a shards source named `heldout`, per attribute, the accuracy and balanced accuracy
+    /// (`LevelAccuracy`) of the levels the heads name: for each held-out photo as it is (no
+    /// edit), and for one pair made from it (as pretraining makes them, epoch 0).
     public func evaluate() throws -> [String: Double] {
         guard let heldout else { return [:] }
         var tally = LevelAccuracy()
         let side = vision.config.imageSize
-        var options = self.options
-        (options.shuffleBuffer, options.epochs) = (0, 1)
-        let reader = try ShardReader<Example>(shards: heldout, options: options) { [generator, attributes] record, _ in
-            let working = WorkingImage(generator.workingSquare(try record.decodedImage()), longSide: side)
-            let levels = attributes.map { ($0, $0.levels.firstIndex(of: ImageAttributes.level($0, of: working)!)!) }
-            return Example(pixels: PretrainEncoder.pixels(working.image, side: side), levels: levels)
+        var options = ShardReader<[Example]>.Options(batchSize: self.options.batchSize, seed: self.options.seed,
+                                                     shuffleBuffer: 0, workers: self.options.workers)
+        options.epochs = 1
+        let (singles, judgements) = (attributes.filter { $0.scale != .high }, attributes.filter { $0.scale == .high })
+        let reader = try ShardReader<[Example]>(shards: heldout, options: options) { [generator] record, _ in
+            let image = try record.decodedImage()
+            let working = WorkingImage(generator.workingSquare(image), longSide: side)
+            var examples = [Example(images: [PretrainEncoder.pixels(working.image, side: side)],
+                                    levels: singles.map { ($0, $0.levels.firstIndex(of: ImageAttributes.level($0, of: working)!)!) })]
+            if !judgements.isEmpty { examples.append(Self.example(generator.sample(image: image, id: record.id, epoch: 0, scale: .high), side: side)) }
+            return examples
         }
-        while let examples = try reader.next(), !examples.isEmpty {
-            let (logits, targets) = classify(examples)
-            let classes = headBias.shape[0], values = logits.value.toArray(Float.self)
-            let pairs = examples.flatMap(\.levels)
-            for (row, pair) in pairs.enumerated() {
-                let first = firstClass[pair.attribute]!
-                let scores = values[(row * classes + first)..<(row * classes + first + pair.attribute.levels.count)]
-                let named = scores.indices.max { scores[$0] < scores[$1] }! - row * classes - first
-                tally.record(targets: [pair.attribute: pair.attribute.levels[targets[row] - first]],
-                             named: [pair.attribute: pair.attribute.levels[named]])
+        while let batch = try reader.next(), !batch.isEmpty {
+            for group in classify(batch.flatMap { $0 }) {
+                let values = group.logits.value.toArray(Float.self)
+                for (row, attribute) in group.attributes.enumerated() {
+                    tally.record(targets: [attribute: group.head.level(ofClass: group.targets[row])],
+                                 named: [attribute: group.head.named(attribute, row: row, logits: values)])
+                }
             }
         }
         return Dictionary(uniqueKeysWithValues: tally.rows.flatMap { row in
@@ -133,12 +139,65 @@ public final class VisionWarmupStage: EvaluatingStage {
         reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition), generator, side: vision.config.imageSize)
     }
 
+    private static func example(_ sample: PretrainSample, side: Int) -> Example {
+        Example(images: sample.images.map { PretrainEncoder.pixels($0, side: side) },
+                levels: sample.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.key.levels.firstIndex(of: $0.value)!) })
+    }
+
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ position: ShardReaderPosition?,
                                    _ generator: PretrainSampleGenerator, side: Int) throws -> ShardReader<Example> {
         try ShardReader(shards: shards, options: options, resumingFrom: position) { record, random in
-            let sample = generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33))
-            let levels = sample.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.key.levels.firstIndex(of: $0.value)!) }
-            return Example(pixels: PretrainEncoder.pixels(sample.images[0], side: side), levels: levels)
+            example(generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33)), side: side)
         }
+    }
+}
+
+/// One head's logits for some (sample, attribute) pairs, and the class of each pair's level.
+private struct ClassifiedRows { var head: LevelHead; var logits: Variable; var targets: [Int]; var attributes: [Attribute] }
+
+/// A linear head naming the levels of some attributes: its classes are their levels, one block
+/// per attribute. A row's logits are the whole output with the other attributes' blocks masked
+/// out, so that one matmul serves every attribute.
+private struct LevelHead {
+    /// The parameters' prefix ("warmup.heads").
+    let name: String
+    let weight: Variable, bias: Variable
+    /// Each attribute's first class.
+    let first: [Attribute: Int]
+    /// The attribute and level of each class.
+    let levels: [(attribute: Attribute, level: String)]
+
+    /// Nil without attributes.
+    init?(name: String, attributes: [Attribute], width: Int, using initializer: inout Initializer) {
+        guard !attributes.isEmpty else { return nil }
+        var first = [Attribute: Int](), levels = [(attribute: Attribute, level: String)]()
+        for attribute in attributes {
+            first[attribute] = levels.count
+            levels += attribute.levels.map { (attribute, $0) }
+        }
+        (self.name, self.first, self.levels) = (name, first, levels)
+        weight = initializer.normal([levels.count, width], name: name + ".weight")
+        bias = Initializer.constant([levels.count], 0, name: name + ".bias")
+    }
+
+    var parameters: [(name: String, variable: Variable)] { [(name + ".weight", weight), (name + ".bias", bias)] }
+
+    /// The masked logits of `features` [rows, width], one row per (attribute, level index).
+    func classify(_ features: Variable, _ rows: [(Attribute, Int)]) -> ClassifiedRows {
+        let classes = levels.count
+        var mask = [Float](repeating: -1e9, count: rows.count * classes)
+        for (row, (attribute, _)) in rows.enumerated() {
+            for c in first[attribute]!..<(first[attribute]! + attribute.levels.count) { mask[row * classes + c] = 0 }
+        }
+        let logits = features.matmul(weight.transposed()) + bias + Variable(Tensor(mask, shape: [rows.count, classes]))
+        return .init(head: self, logits: logits, targets: rows.map { first[$0.0]! + $0.1 }, attributes: rows.map(\.0))
+    }
+
+    func level(ofClass c: Int) -> String { levels[c].level }
+
+    /// The level of `attribute` with the highest logit in `row` of `logits` (row-major values).
+    func named(_ attribute: Attribute, row: Int, logits: [Float]) -> String {
+        let block = (row * levels.count + first[attribute]!)..<(row * levels.count + first[attribute]! + attribute.levels.count)
+        return levels[block.max { logits[$0] < logits[$1] }! - row * levels.count].level
     }
 }
