@@ -63,11 +63,7 @@ final class PretrainStageTests: XCTestCase {
     func testTrainingLowersTheLoss() throws {
         let recipe = try recipe(["train.max_steps=12", "optimizer.lr=3.0e-3", "checkpoint.every=12"])
         let stage = try PretrainStage(recipe: recipe)
-        let trainer = Trainer(recipe: recipe, stage: stage)
-        trainer.progress = ProgressReporter(totalSteps: 12, every: 100)
-        guard case .finished = try trainer.run(resume: false) else { return XCTFail("the run did not finish") }
-        let losses = try String(contentsOfFile: recipe.runDirectory + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
-            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.compactMap { $0["loss"] as? Double }
+        let losses = try trainedLosses(recipe, stage: stage)
         XCTAssertEqual(losses.count, 12)
         XCTAssertLessThan(losses.suffix(3).reduce(0, +) / 3, losses.prefix(3).reduce(0, +) / 3 - 0.25)
     }

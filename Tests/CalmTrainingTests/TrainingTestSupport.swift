@@ -67,6 +67,13 @@ func loggedLosses(_ runDirectory: String) throws -> [Int: Double] {
     return losses
 }
 
+/// Trains `stage` for the recipe's steps and returns the logged losses in step order.
+func trainedLosses(_ recipe: Recipe, stage: TrainingStage) throws -> [Double] {
+    let (trainer, _) = try quietTrainer(recipe, stage: stage)
+    guard case .finished = try trainer.run(resume: false) else { throw TrainingError("\(recipe.file): the run did not finish") }
+    return try loggedLosses(recipe.runDirectory).sorted { $0.key < $1.key }.map(\.value)
+}
+
 /// Path of a file in the test bundle's Fixtures folder.
 func fixturePath(_ name: String) -> String {
     Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil)!.path
