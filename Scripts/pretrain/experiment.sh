@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The pretraining evaluation on the full corpus: the corpus benchmark's split (its test photos
 # are held out of pretraining too, so the same checkpoints serve the task demonstration),
-# the two pretrained variants (with and without multi-scale routing), each in two phases, and three evaluations
-# (step 0, routing, no routing) on the held-out photos.
+# the vision warm-up, the two pretrained variants (with and without multi-scale routing), each in
+# two phases from the warm-up's vision encoder, and three evaluations (step 0, routing, no routing)
+# on the held-out photos.
 #   bash Scripts/pretrain/experiment.sh [CORPUS=/tmp/calm-corpus] [STEPS=3000 (phase 2)] [extra recipe overrides...]
 # Both trainings run at once, one BLAS thread each (2 cores). Reports go to runs/eval/*.json.
 set -euo pipefail
@@ -15,9 +16,12 @@ calm=${CALM:-.build/release/calm}
 [ -f runs/data/corpus-train/manifest.json ] || "$calm" ingest runs/bench/photos-train.txt --output runs/data/corpus-train --fixed-size 256
 [ -f runs/data/corpus-heldout/manifest.json ] || "$calm" ingest runs/bench/photos-test.txt --output runs/data/corpus-heldout --fixed-size 256
 mkdir -p runs/eval
-# The curriculum: phase 1 asks single-attribute questions about six low-scale attributes with
-# level targeting (each photo edited into a level drawn uniformly, so the level cannot be guessed
-# from skewed natural levels); phase 2 adds the pair judgements. Measured: see issue 5's note.
+# The curriculum: phase 0 (the vision warm-up) teaches the ViT the pseudo-labels through linear
+# heads; phase 1, from its frozen encoder, asks single-attribute questions about the low- and
+# middle-scale attributes with level targeting (each photo edited into a level drawn uniformly,
+# so the level cannot be guessed from skewed natural levels); phase 2 adds the pair judgements.
+# Measured: see issue 5's note.
+[ -f runs/vision-tiny-corpus/checkpoints/latest.h5 ] || "$calm" train Recipes/vision-tiny-corpus.yaml > runs/vision-tiny-corpus.log 2>&1
 for variant in routing norouting; do
     routing=$([ $variant = routing ] && echo true || echo false)
     ([ -f runs/targeted-$variant/checkpoints/latest.h5 ] || OPENBLAS_NUM_THREADS=1 "$calm" train Recipes/pretrain-tiny-corpus-targeted.yaml \
