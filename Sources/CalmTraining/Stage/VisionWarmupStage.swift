@@ -84,8 +84,9 @@ public final class VisionWarmupStage: EvaluatingStage {
         var first = [Int](), next = 0
         for example in examples { first.append(next); next += example.images.count }
         var groups = [ClassifiedRows]()
-        let pairs = examples.indices.flatMap { i in examples[i].levels.map { (i, $0.attribute, $0.level) } }
-        let singles = pairs.filter { $0.1.scale != .high }, judgements = pairs.filter { $0.1.scale == .high }
+        // Every (sample index, attribute, level index) the batch asks about.
+        let asked = examples.indices.flatMap { i in examples[i].levels.map { (i, $0.attribute, $0.level) } }
+        let singles = asked.filter { $0.1.scale != .high }, judgements = asked.filter { $0.1.scale == .high }
         if let single, !singles.isEmpty {
             let tap = [Scale.low: 0, .middle: 1]
             let rows = singles.map { Int64(tap[$0.1.scale]! * images.count + first[$0.0]) }
