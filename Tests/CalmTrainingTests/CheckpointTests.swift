@@ -109,6 +109,33 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(mismatched[0].variable.value.toArray(Float.self), [0, 0, 0, 0])
     }
 
+    /// A parameter named in `growingRows` may have more rows than its tensor (calm's special tokens
+    /// on an imported vocabulary): the stored rows are copied and each added row is their mean.
+    /// Fewer rows, or another width, stay errors.
+    func testLoadWeightsGrowsRowsWithTheirMean() throws {
+        let folder = try makeTrainingTestFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let stored = sample(step: 3)
+        let path = try CheckpointDirectory(folder: folder).save(stored)
+        let name = "vision.blocks.0.attn.qkv.weight", rows = stored.parameters[0].value.toArray(Float.self)
+        let embedding: [(name: String, variable: Variable)] = [(name, .parameter(.zeros([8, 2]), name: name))]
+        let report = try loadWeights(from: path, into: embedding, growingRows: [name])
+        XCTAssertEqual(report.grown, [name])
+        XCTAssertTrue(report.summary.contains("grown by mean rows: \(name)"), report.summary)
+        let mean = (0..<2).map { c in (0..<6).map { Double(rows[2 * $0 + c]) }.reduce(0, +) / 6 }
+        let loaded = embedding[0].variable.value.toArray(Float.self)
+        XCTAssertEqual(Array(loaded[..<12]), rows)
+        for row in 6..<8 {
+            for c in 0..<2 { XCTAssertEqual(Double(loaded[2 * row + c]), mean[c], accuracy: 1e-6) }
+        }
+        for shape in [[4, 2], [8, 3]] {
+            let other: [(name: String, variable: Variable)] = [(name, .parameter(.zeros(shape), name: name))]
+            XCTAssertThrowsError(try loadWeights(from: path, into: other, growingRows: [name])) { error in
+                XCTAssertTrue("\(error)".contains(name) && "\(error)".contains("[6, 2]"), "\(error)")
+            }
+        }
+    }
+
     /// h5py (not our reader) opens a checkpoint and a weights export and lists every tensor with its shape.
     func testH5pyListsEveryTensor() throws {
         guard pythonHas("h5py") else { throw XCTSkip("h5py is not installed") }

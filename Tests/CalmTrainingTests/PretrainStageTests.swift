@@ -1,10 +1,11 @@
 import CalmAutograd
 import CalmData
-import CalmModels
+import CalmNN
 import CalmSelfSupervision
 import CalmTensor
 import CalmText
 import XCTest
+@testable import CalmModels
 @testable import CalmTraining
 
 final class PretrainStageTests: XCTestCase {
@@ -57,6 +58,37 @@ final class PretrainStageTests: XCTestCase {
                                 pixels: [[Float](repeating: 0.1, count: 3 * 32 * 32)], scale: .middle)
             }
             XCTAssertEqual(try stage.makeBatch(examples).routingMask != nil, routing)
+        }
+    }
+
+    /// `model.language_weights` takes a `calm import` file whose vocabulary lacks calm's special
+    /// tokens (as SmolLM2's does): every `llm.*` tensor is the file's, and the added rows of the
+    /// embedding and the output head are the mean of their rows.
+    func testLanguageWeightsFromAnImportGrowTheVocabulary() throws {
+        let base = PretrainFixture.vocabularySize - CalmTokens.all.count, width = 32
+        let json = #"{"vocabularySize":\#(base),"width":\#(width),"depth":1,"heads":2,"kvHeads":2,"mlpHidden":64,"#
+            + #""normEps":1e-05,"ropeTheta":10000,"tiedEmbeddings":false}"#
+        let config = try JSONDecoder().decode(LanguageConfig.self, from: Data(json.utf8))
+        var initializer = Initializer(seed: 5)
+        let imported = Dictionary(uniqueKeysWithValues: Llama(config, using: &initializer).parameters().map { ("llm." + $0.name, $0.variable.value) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calm-import-\(UUID().uuidString).h5").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ImportedWeights(part: .language(config), tensors: imported, tokenizer: nil, source: "test").write(to: path)
+
+        let stage = try PretrainStage(recipe: try recipe(["model.language_weights=\(path)"]))
+        let parameters = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable.value) })
+        let vocabularyRows: Set = ["llm.embed.weight", "llm.lm_head.weight"]
+        for (name, tensor) in imported where !vocabularyRows.contains(name) {
+            XCTAssertEqual(parameters[name]?.toArray(Float.self), tensor.toArray(Float.self), name)
+        }
+        for name in vocabularyRows {
+            let rows = imported[name]!.toDoubles(), grown = parameters[name]!.toDoubles()
+            XCTAssertEqual(grown.count, PretrainFixture.vocabularySize * width, name)
+            XCTAssertEqual(Array(grown[..<rows.count]), rows, name)
+            for c in 0..<width {
+                let mean = stride(from: c, to: rows.count, by: width).map { rows[$0] }.reduce(0, +) / Double(base)
+                for row in base..<PretrainFixture.vocabularySize { XCTAssertEqual(grown[row * width + c], mean, accuracy: 1e-6, name) }
+            }
         }
     }
 

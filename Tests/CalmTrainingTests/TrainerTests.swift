@@ -104,7 +104,7 @@ final class TrainerTests: XCTestCase {
         let (second, notes) = try quietTrainer(recipe, stage: stage)
         second.stopRequested = { SIGTERM }  // stop before the first step: the weights are the loaded ones
         _ = try second.run(resume: false)
-        XCTAssertTrue(notes().contains { $0.contains("loaded 4 tensors; freshly initialized 0") }, "\(notes())")
+        XCTAssertTrue(notes().contains { $0.contains("loaded 4 tensors; kept as built 0") }, "\(notes())")
         let trained = Dictionary(uniqueKeysWithValues: try TrainingCheckpoint.read(from: path).parameters.map { ($0.name, $0.value) })
         for (name, variable) in stage.parameters {
             XCTAssertTrue(variable.value.toArray(Float.self) == trained[name]?.toArray(Float.self), name)

@@ -36,7 +36,9 @@ public final class PretrainStage: ShardedStage {
         }
         (model, encoder) = try Self.build(recipe, tokenizer: try Tokenizer.load(path: tokenizerPath), source: tokenizerPath)
         if let languageWeights = recipe.model.languageWeights {
-            let report = try loadWeights(from: languageWeights, into: model.parameters().filter { $0.name.hasPrefix("llm.") })
+            // calm's special tokens extend the imported vocabulary (see `CalmConfig` files).
+            let report = try loadWeights(from: languageWeights, into: model.parameters().filter { $0.name.hasPrefix("llm.") },
+                                         growingRows: ["llm.embed.weight", "llm.lm_head.weight"])
             guard report.initialized.isEmpty else {
                 throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
             }
