@@ -18,7 +18,7 @@ final class VisionWarmupStageTests: XCTestCase {
         let stage = try VisionWarmupStage(recipe: try recipe())
         // Zero heads give uniform logits: each sample's loss is then log(its attribute's level
         // count), not log(all 12 classes), when the other attributes' classes are masked out.
-        for (name, variable) in stage.parameters where name.hasPrefix("warmup.heads") { variable.value = .zeros(variable.shape) }
+        for (name, variable) in stage.parameters where name.hasPrefix("warmup.") { variable.value = .zeros(variable.shape) }
         var random = RandomGenerator(seed: 0)
         let loss = try stage.nextMicroBatch(random: &random).loss.value.item
         XCTAssertGreaterThan(loss, log(3.0) - 1e-4)
@@ -45,8 +45,9 @@ final class VisionWarmupStageTests: XCTestCase {
         // Heads that always name an attribute's second level: its accuracy is then the share of
         // photos measured at that level (for a pair judgement: of held-out pairs).
         let heads = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
-        heads["warmup.heads.weight"]!.value = .zeros(heads["warmup.heads.weight"]!.shape)
-        heads["warmup.heads.bias"]!.value = Tensor([0, 1, 0, 0, 0] + [0, 1, 0, 0] + [0, 1, 0] as [Float], shape: [12])
+        for name in ["warmup.low_heads.weight", "warmup.middle_heads.weight"] { heads[name]!.value = .zeros(heads[name]!.shape) }
+        heads["warmup.low_heads.bias"]!.value = Tensor([0, 1, 0, 0, 0] + [0, 1, 0, 0] as [Float], shape: [9])
+        heads["warmup.middle_heads.bias"]!.value = Tensor([0, 1, 0] as [Float], shape: [3])
         heads["warmup.pair_heads.weight"]!.value = .zeros(heads["warmup.pair_heads.weight"]!.shape)
         heads["warmup.pair_heads.bias"]!.value = Tensor([0, 1] as [Float], shape: [2])
         let results = try stage.evaluate()
@@ -66,11 +67,29 @@ final class VisionWarmupStageTests: XCTestCase {
         XCTAssertEqual(results.count, 8)
     }
 
+    /// The middle-scale heads read the tap's patch tokens averaged per grid cell; a grid that
+    /// does not divide the patches per side is an error naming the key.
+    func testMiddleHeadsReadTheTapPooledOverAGrid() throws {
+        // One image, 4×4 patches whose single feature is the patch's index, after a class token of -1.
+        let tap = Variable(Tensor([-1] + (0..<16).map(Float.init), shape: [1, 17, 1]))
+        XCTAssertEqual(VisionWarmupStage.gridPooled(tap, side: 4, grid: 2).value.toArray(Float.self), [2.5, 4.5, 10.5, 12.5])
+        XCTAssertEqual(VisionWarmupStage.gridPooled(tap, side: 4, grid: 1).value.toArray(Float.self), [119.0 / 17])
+        XCTAssertEqual(VisionWarmupStage.gridPooled(tap, side: 4, grid: 4).value.toArray(Float.self), (0..<16).map(Float.init))
+
+        let stage = try VisionWarmupStage(recipe: try recipe(["warmup.middle_grid=2"]))
+        let parameters = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
+        XCTAssertEqual(parameters["warmup.middle_heads.weight"]?.shape, [3, 4 * 32])
+        XCTAssertEqual(parameters["warmup.low_heads.weight"]?.shape, [9, 32])
+        XCTAssertThrowsError(try VisionWarmupStage(recipe: try recipe(["warmup.middle_grid=3"]))) { error in
+            XCTAssertTrue("\(error)".contains("warmup.middle_grid"), "\(error)")
+        }
+    }
+
     func testPairJudgementsReadBothPhotosThroughTheirOwnHead() throws {
         let stage = try VisionWarmupStage(recipe: try recipe(["pretrain.attributes=[preference, edit]"]))
         let parameters = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
         XCTAssertEqual(parameters["warmup.pair_heads.weight"]?.shape, [2 + 12, 2 * 32])
-        XCTAssertNil(parameters["warmup.heads.weight"])
+        XCTAssertNil(parameters["warmup.low_heads.weight"])
         for name in ["warmup.pair_heads.weight", "warmup.pair_heads.bias"] { parameters[name]!.value = .zeros(parameters[name]!.shape) }
         // Uniform logits: each pair names a preference (2 levels) and an edit (12 levels).
         var random = RandomGenerator(seed: 0)
@@ -89,7 +108,7 @@ final class VisionWarmupStageTests: XCTestCase {
         // The pretrain stage takes every vision.* tensor and leaves the heads behind.
         let pretrain = try PretrainStage(recipe: try PretrainFixture.recipe())
         let report = try loadWeights(from: recipe.runDirectory + "/checkpoints/latest.h5", into: pretrain.parameters)
-        XCTAssertEqual(report.unused, ["warmup.heads.bias", "warmup.heads.weight"])
+        XCTAssertEqual(report.unused, ["warmup.low_heads.bias", "warmup.low_heads.weight", "warmup.middle_heads.bias", "warmup.middle_heads.weight"])
         let vision = Dictionary(uniqueKeysWithValues: stage.parameters.map { ($0.name, $0.variable) })
         for (name, variable) in pretrain.parameters where name.hasPrefix("vision.") {
             XCTAssert(report.loaded.contains(name), name)

@@ -82,6 +82,13 @@ public struct Recipe: Equatable {
         public var every: Int
     }
 
+    /// The vision warm-up's heads (`stage: vision`).
+    public struct Warmup: Equatable {
+        /// The middle-scale heads read the tap's patch tokens averaged over this many cells per
+        /// side (1: the mean token); composition is about where things are.
+        public var middleGrid: Int
+    }
+
     public var file: String
     public var summary: String
     public var stage: Stage
@@ -94,6 +101,7 @@ public struct Recipe: Equatable {
     public var evaluation: Evaluation
     /// The pretrain stage's objective (`pretrain.*`; see `PretrainOptions`).
     public var pretrain: PretrainOptions
+    public var warmup: Warmup
     public var runDirectory: String
     /// The recipe with every default filled in, as YAML: written into the run folder.
     public var resolvedYAML: String
@@ -166,6 +174,7 @@ public struct Recipe: Equatable {
             keepEvery: try r.int("checkpoint.keep_every", default: 0, min: 0))
         evaluation = Evaluation(every: try r.int("eval.every", default: 0, min: 0))
         pretrain = try PretrainOptions(reader: r)
+        warmup = Warmup(middleGrid: try r.int("warmup.middle_grid", default: 1, min: 1))
         runDirectory = try r.string("run.dir", default: "runs/\((file as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""))")
         resolvedYAML = ""
         try validate(reader: r)

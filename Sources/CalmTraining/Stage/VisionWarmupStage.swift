@@ -8,8 +8,9 @@ import Foundation
 
 /// The vision warm-up (`stage: vision`, ours): before text-guided pretraining, a vision encoder
 /// trained from scratch learns to tell the pseudo-labels from the pixels alone. Linear heads read
-/// the mean token of the tap that each scale's Q-Former reads: a photo's low or middle tap for
-/// its single-image attributes, the two photos' high taps side by side for a pair's judgements.
+/// the tap that each scale's Q-Former reads: a photo's low tap (its mean token) and middle tap
+/// (its patch tokens averaged over a `warmup.middle_grid` grid) for its single-image attributes,
+/// the two photos' high taps (mean tokens) side by side for a pair's judgements.
 /// The loss is the cross-entropy of the measured level. The samples and pseudo-labels are the
 /// pretrain stage's (`pretrain.*` keys).
 ///
@@ -23,9 +24,11 @@ public final class VisionWarmupStage: EvaluatingStage {
     public let vision: VisionEncoder
     /// The attributes the heads name.
     public let attributes: [Attribute]
-    private let single: LevelHead?, pair: LevelHead?
+    private let low: LevelHead?, middle: LevelHead?, pair: LevelHead?
+    /// Cells per side of the middle tap's pooling grid.
+    private let middleGrid: Int
     public var parameters: [(name: String, variable: Variable)] {
-        vision.parameters().map { ("vision." + $0.name, $0.variable) } + [single, pair].compactMap { $0 }.flatMap(\.parameters)
+        vision.parameters().map { ("vision." + $0.name, $0.variable) } + [low, middle, pair].compactMap { $0 }.flatMap(\.parameters)
     }
 
     private let shards: ShardSet
@@ -48,7 +51,14 @@ public final class VisionWarmupStage: EvaluatingStage {
         var initializer = Initializer(seed: UInt64(bitPattern: Int64(recipe.train.seed)))
         vision = VisionEncoder(config, using: &initializer)
         attributes = recipe.pretrain.attributes
-        single = LevelHead(name: "warmup.heads", attributes: attributes.filter { $0.scale != .high }, width: config.width, using: &initializer)
+        middleGrid = recipe.warmup.middleGrid
+        let side = config.imageSize / config.patchSize
+        guard side % middleGrid == 0 else {
+            throw TrainingError("\(recipe.file): warmup.middle_grid (\(middleGrid)) must divide the \(side) patches per side of \(recipe.model.config)")
+        }
+        low = LevelHead(name: "warmup.low_heads", attributes: attributes.filter { $0.scale == .low }, width: config.width, using: &initializer)
+        middle = LevelHead(name: "warmup.middle_heads", attributes: attributes.filter { $0.scale == .middle },
+                           width: middleGrid * middleGrid * config.width, using: &initializer)
         pair = LevelHead(name: "warmup.pair_heads", attributes: attributes.filter { $0.scale == .high }, width: 2 * config.width, using: &initializer)
         generator = try recipe.pretrain.sampleGenerator(imageSide: config.imageSize)
         shards = try ShardSet(folder: source.path)
@@ -79,26 +89,35 @@ public final class VisionWarmupStage: EvaluatingStage {
         let side = vision.config.imageSize
         let images = examples.flatMap(\.images)
         let taps = vision(Variable(Tensor(Array(images.joined()), shape: [images.count, 3, side, side]))).taps
-        // The mean token of every image at each tap: rows [tap · images + image].
-        let pooled = Variable.cat(taps.map { $0.mean(axes: [1]) }, axis: 0)
         var first = [Int](), next = 0
         for example in examples { first.append(next); next += example.images.count }
         var groups = [ClassifiedRows]()
         // Every (sample index, attribute, level index) the batch asks about.
         let asked = examples.indices.flatMap { i in examples[i].levels.map { (i, $0.attribute, $0.level) } }
-        let singles = asked.filter { $0.1.scale != .high }, judgements = asked.filter { $0.1.scale == .high }
-        if let single, !singles.isEmpty {
-            let tap = [Scale.low: 0, .middle: 1]
-            let rows = singles.map { Int64(tap[$0.1.scale]! * images.count + first[$0.0]) }
-            groups.append(single.classify(pooled.indexSelect(axis: 0, Tensor(rows)), singles.map { ($0.1, $0.2) }))
+        for (scale, head, features) in [(Scale.low, low, taps[0].mean(axes: [1])), (.middle, middle, Self.gridPooled(taps[1], side: vision.config.imageSize / vision.config.patchSize, grid: middleGrid))] {
+            let rows = asked.filter { $0.1.scale == scale }
+            guard let head, !rows.isEmpty else { continue }
+            groups.append(head.classify(features.indexSelect(axis: 0, Tensor(rows.map { Int64(first[$0.0]) })), rows.map { ($0.1, $0.2) }))
         }
+        let judgements = asked.filter { $0.1.scale == .high }
         if let pair, !judgements.isEmpty {
-            // The two photos' high-tap tokens side by side, first photo first.
-            let rows = { (offset: Int) in Tensor(judgements.map { Int64(2 * images.count + first[$0.0] + offset) }) }
+            // The two photos' high-tap mean tokens side by side, first photo first.
+            let pooled = taps[2].mean(axes: [1])
+            let rows = { (offset: Int) in Tensor(judgements.map { Int64(first[$0.0] + offset) }) }
             let features = Variable.cat([pooled.indexSelect(axis: 0, rows(0)), pooled.indexSelect(axis: 0, rows(1))], axis: 1)
             groups.append(pair.classify(features, judgements.map { ($0.1, $0.2) }))
         }
         return groups
+    }
+
+    /// Each image's features at a tap [images, 1 + side², D]: its mean token with a grid of 1,
+    /// else its patch tokens averaged per cell of a grid×grid layout, cells in row-major order
+    /// [images, grid² · D].
+    static func gridPooled(_ tap: Variable, side: Int, grid: Int) -> Variable {
+        guard grid > 1 else { return tap.mean(axes: [1]) }
+        let (count, width, cell) = (tap.shape[0], tap.shape[2], side / grid)
+        return tap.slice(axis: 1, 1..<(1 + side * side)).reshaped([count, grid, cell, grid, cell, width])
+            .mean(axes: [2, 4]).reshaped([count, grid * grid * width])
     }
 
     /// With a shards source named `heldout`, per attribute, the accuracy and balanced accuracy
