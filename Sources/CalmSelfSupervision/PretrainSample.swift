@@ -40,17 +40,25 @@ public struct PretrainSampleGenerator: Sendable {
     /// cannot get there), so that the level to name does not follow from the photo's content.
     /// The answer still names the level measured on the edited photo.
     public let targetShare: Double
+    /// Share of middle-scale samples shown a random square window of the photo (a side of
+    /// `recomposeSides` of its short side, anywhere in it) instead of its centred square. With few
+    /// photos, a photo's composition is otherwise the same in every sample, and its levels can be
+    /// remembered per photo instead of read from the pixels; windows move the subject, the
+    /// balance and the clutter from sample to sample. The answer names the window's levels.
+    public let recomposeShare: Double
+    /// The sides of recomposed windows, as fractions of the photo's short side.
+    public static let recomposeSides = 0.5...1.0
     /// The edits that make the high scale's pairs.
     public let pairEdits: [ImageEdit.Kind]
 
     public init(renderer: SentenceRenderer = SentenceRenderer(), attributesPerAnswer: Int = 3,
                 longSide: Int = WorkingImage.defaultLongSide, attributes: [Attribute] = Attribute.allCases,
-                focusedShare: Double = 0, augmentShare: Double = 0, targetShare: Double = 0,
+                focusedShare: Double = 0, augmentShare: Double = 0, targetShare: Double = 0, recomposeShare: Double = 0,
                 pairEdits: [ImageEdit.Kind] = ImageEdit.Kind.allCases) {
         precondition(attributesPerAnswer > 0, "attributesPerAnswer must be positive")
         precondition(!attributes.isEmpty, "attributes must name at least one attribute")
         precondition(!pairEdits.isEmpty, "pairEdits must name at least one kind of edit")
-        precondition([focusedShare, augmentShare, targetShare].allSatisfy((0...1).contains), "shares must lie in [0, 1]")
+        precondition([focusedShare, augmentShare, targetShare, recomposeShare].allSatisfy((0...1).contains), "shares must lie in [0, 1]")
         self.renderer = renderer
         self.attributesPerAnswer = attributesPerAnswer
         self.longSide = longSide
@@ -58,6 +66,7 @@ public struct PretrainSampleGenerator: Sendable {
         self.focusedShare = focusedShare
         self.augmentShare = augmentShare
         self.targetShare = targetShare
+        self.recomposeShare = recomposeShare
         self.pairEdits = pairEdits
     }
 
@@ -70,12 +79,19 @@ public struct PretrainSampleGenerator: Sendable {
         return WorkingImage(image.centerCropped(width: side, height: side), longSide: longSide).image
     }
 
+    /// A random square window of `image` (`recomposeSides`) at the working resolution.
+    func recomposedSquare(_ image: RGBImage, using rng: inout SeededRandom) -> RGBImage {
+        let side = Int((Double(min(image.width, image.height)) * Double.random(in: Self.recomposeSides, using: &rng)).rounded())
+        return WorkingImage(image.randomCropped(width: side, height: side, using: &rng), longSide: longSide).image
+    }
+
     /// The sample for `image` (identified by `id`) in `epoch`; the scale is drawn uniformly from
     /// `scales` unless given.
     public func sample(image: RGBImage, id: String, epoch: Int, scale: Scale? = nil) -> PretrainSample {
         var rng = SeededRandom(imageID: id, epoch: epoch)
         let scale = scale ?? scales.randomElement(using: &rng)!
-        let square = workingSquare(image)
+        let recomposed = scale == .middle && recomposeShare > 0 && Double.random(in: 0..<1, using: &rng) < recomposeShare
+        let square = recomposed ? recomposedSquare(image, using: &rng) : workingSquare(image)
         return scale == .high ? comparison(square, using: &rng) : description(square, scale: scale, using: &rng)
     }
 

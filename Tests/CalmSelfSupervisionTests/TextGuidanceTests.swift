@@ -142,6 +142,29 @@ final class TextGuidanceTests: XCTestCase {
         XCTAssertGreaterThan(changedLevels, 3)
     }
 
+    /// Recomposed middle-scale samples show a random window of the photo at the working side and
+    /// name the window's levels, which then vary from epoch to epoch of one photo; low-scale
+    /// samples are left as they are.
+    func testRecomposedSamplesDescribeAWindowOfThePhoto() throws {
+        let plain = PretrainSampleGenerator(attributesPerAnswer: 7, longSide: 64)
+        let recomposing = PretrainSampleGenerator(attributesPerAnswer: 7, longSide: 64, recomposeShare: 1)
+        for (name, photo) in try Fixture.photos().prefix(2) {
+            var compositions = Set<[Attribute: String]>()
+            for epoch in 0..<8 {
+                let sample = recomposing.sample(image: photo, id: name, epoch: epoch, scale: .middle)
+                XCTAssertEqual(sample.images[0], recomposing.sample(image: photo, id: name, epoch: epoch, scale: .middle).images[0])
+                XCTAssertEqual([sample.images[0].width, sample.images[0].height], [64, 64])
+                XCTAssertNotEqual(sample.images[0], plain.workingSquare(photo), "\(name) epoch \(epoch)")
+                let measured = ImageAttributes(WorkingImage(sample.images[0], longSide: 64))
+                for (attribute, level) in sample.targets { XCTAssertEqual(level, measured.level(attribute), "\(attribute)") }
+                compositions.insert(sample.targets)
+                XCTAssertEqual(recomposing.sample(image: photo, id: name, epoch: epoch, scale: .low).images,
+                               plain.sample(image: photo, id: name, epoch: epoch, scale: .low).images)
+            }
+            XCTAssertGreaterThan(compositions.count, 2, name)
+        }
+    }
+
     func testRestrictedAttributesLimitScalesAndAnswers() throws {
         let generator = PretrainSampleGenerator(attributes: [.exposure, .contrast, .preference])
         XCTAssertEqual(generator.scales, [.low, .high])

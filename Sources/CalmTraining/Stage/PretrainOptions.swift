@@ -20,6 +20,9 @@ public struct PretrainOptions: Equatable, Sendable {
     /// Share of single-attribute questions whose photo is edited into a level drawn uniformly
     /// (`PretrainSampleGenerator.targetShare`).
     public var targetLevels: Double
+    /// Share of middle-scale questions about a random window of the photo
+    /// (`PretrainSampleGenerator.recomposeShare`).
+    public var recompose: Double
     /// The kinds of edit that make the pairs (`pretrain.pair_edits`, default all of them).
     public var pairEdits: [ImageEdit.Kind]
     /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
@@ -42,6 +45,7 @@ public struct PretrainOptions: Equatable, Sendable {
         focusedQuestions = try r.double("pretrain.focused_questions", default: 0.5, min: 0, max: 1)
         augment = try r.double("pretrain.augment", default: 0.5, min: 0, max: 1)
         targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
+        recompose = try r.double("pretrain.recompose", default: 0, min: 0, max: 1)
         let edits = try r.strings("pretrain.pair_edits", default: ImageEdit.Kind.allCases.map(\.rawValue))
         pairEdits = try edits.map { name in
             guard let kind = ImageEdit.Kind(rawValue: name) else {
@@ -60,6 +64,6 @@ public struct PretrainOptions: Equatable, Sendable {
         let bank = try cueBank.map { try CueBank(contentsOf: $0, mode: cueBankMode) }
         return PretrainSampleGenerator(renderer: SentenceRenderer(cueBank: bank), attributesPerAnswer: attributesPerAnswer,
                                        longSide: imageSide, attributes: attributes, focusedShare: focusedQuestions, augmentShare: augment,
-                                       targetShare: targetLevels, pairEdits: pairEdits)
+                                       targetShare: targetLevels, recomposeShare: recompose, pairEdits: pairEdits)
     }
 }
