@@ -5,7 +5,7 @@ import Foundation
 
 /// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
 /// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
-/// samples of random scales as a trainer draws them (plain, and with the recipes' default
+/// middle-scale samples of random windows (`recomposeShare`), samples of random scales as a trainer draws them (plain, and with the recipes' default
 /// single-attribute questions and edit-then-measure augmentation), and single-attribute samples
 /// about the targeted recipe's attributes without and with level targeting (which edits the photo
 /// into a drawn level by bisection). Everything is measured at calm-tiny's input side, as its
@@ -42,6 +42,8 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     for scale in Scale.allCases {
         rates.append(("pseudo-labels: \(scale.rawValue)-scale samples", imagesPerSecond { sample($0, scale) }))
     }
+    let recomposing = PretrainSampleGenerator(longSide: side, recomposeShare: 1)
+    rates.append(("pseudo-labels: middle-scale samples, recomposed", imagesPerSecond { sample($0, .middle, recomposing) }))
     rates.append(("pseudo-labels: random-scale samples", imagesPerSecond { sample($0, nil) }))
     rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
     rates.append(("pseudo-labels: focused samples, untargeted", imagesPerSecond { sample($0, nil, focused) }))

@@ -39,7 +39,9 @@ public final class VisionWarmupStage: EvaluatingStage {
     private var reader: ShardReader<Example>
 
     /// One sample's photos (one, or a pair) and the level index of each attribute it names.
-    struct Example: Sendable { var images: [[Float]]; var levels: [(attribute: Attribute, level: Int)] }
+    public struct Example: Sendable { var images: [[Float]]; var levels: [(attribute: Attribute, level: Int)] }
+    /// Seconds `nextExamples` spent waiting for the reader (0 when prefetching keeps up).
+    public private(set) var dataWaitSeconds = 0.0
 
     public init(recipe: Recipe) throws {
         let sources = recipe.data.sources.filter { $0.kind == .shards }
@@ -68,12 +70,20 @@ public final class VisionWarmupStage: EvaluatingStage {
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
-        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        let examples = try nextExamples()
         return MicroBatch(loss: loss(examples), images: examples.reduce(0) { $0 + $1.images.count })
     }
 
+    /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
+    public func nextExamples() throws -> [Example] {
+        let waitStart = Date()
+        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        dataWaitSeconds += Date().timeIntervalSince(waitStart)
+        return examples
+    }
+
     /// Mean cross-entropy over every (sample, attribute) pair of the batch.
-    func loss(_ examples: [Example]) -> Variable {
+    public func loss(_ examples: [Example]) -> Variable {
         let groups = classify(examples)
         let total = Double(groups.reduce(0) { $0 + $1.targets.count })
         var sum: Variable?
