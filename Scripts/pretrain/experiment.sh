@@ -21,7 +21,8 @@ mkdir -p runs/eval
 # middle-scale attributes with level targeting (each photo edited into a level drawn uniformly,
 # so the level cannot be guessed from skewed natural levels); phase 2 adds the pair judgements;
 # phase 3 trains the pair judgements alone (the language model learns to compare two photos);
-# phase 4 mixes the low-scale attributes back in. Measured: see issue 5's note.
+# phase 4 mixes every attribute back in. Middle-scale photos are random windows most of the
+# time (pretrain.recompose), so that composition levels vary within a photo. Measured: see issue 5's note.
 [ -f runs/vision-tiny-corpus/checkpoints/latest.h5 ] || "$calm" train Recipes/vision-tiny-corpus.yaml > runs/vision-tiny-corpus.log 2>&1
 for variant in routing norouting; do
     routing=$([ $variant = routing ] && echo true || echo false)
