@@ -25,8 +25,9 @@ public struct WeightLoadReport: Equatable {
 }
 
 /// Copies the `/params` tensors of a checkpoint or weights export at `path`, or the tensors of
-/// a file written by `calm import`, into matching parameters. A checkpoint with a `.sha256` sidecar is verified first. A tensor whose shape
-/// differs from its parameter's is an error naming it; nothing is changed in that case.
+/// a file written by `calm import`, into matching parameters. A checkpoint with a `.sha256`
+/// sidecar is verified first. A tensor whose shape differs from its parameter's is an error
+/// naming it; nothing is changed in that case.
 ///
 /// The parameters named in `growingRows` (a language model's embedding, when calm's special
 /// tokens are added to an imported vocabulary) may have more rows than their tensor: the rows

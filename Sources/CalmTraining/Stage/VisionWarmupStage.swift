@@ -104,9 +104,11 @@ public final class VisionWarmupStage: EvaluatingStage {
         var groups = [ClassifiedRows]()
         // Every (sample index, attribute, level index) the batch asks about.
         let asked = examples.indices.flatMap { i in examples[i].levels.map { (i, $0.attribute, $0.level) } }
-        for (scale, head, features) in [(Scale.low, low, taps[0].mean(axes: [1])), (.middle, middle, Self.gridPooled(taps[1], side: vision.config.imageSize / vision.config.patchSize, grid: middleGrid))] {
+        let patchesPerSide = side / vision.config.patchSize
+        for (scale, head, tap, grid) in [(Scale.low, low, 0, 1), (.middle, middle, 1, middleGrid)] {
             let rows = asked.filter { $0.1.scale == scale }
             guard let head, !rows.isEmpty else { continue }
+            let features = Self.gridPooled(taps[tap], side: patchesPerSide, grid: grid)
             groups.append(head.classify(features.indexSelect(axis: 0, Tensor(rows.map { Int64(first[$0.0]) })), rows.map { ($0.1, $0.2) }))
         }
         let judgements = asked.filter { $0.1.scale == .high }
