@@ -47,7 +47,7 @@ public final class ImageProbeStage: EvaluatingStage, DataParallelStage {
     }
 
     public func nextMicroBatch(random: inout RandomGenerator) throws -> MicroBatch {
-        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
+        let examples = try reader.nextBatch(of: shards.folder)
         let dropoutMask = Tensor(examples.flatMap(\.dropoutMask), shape: [examples.count, hidden])
         return forward(examples) { $0 * Variable(dropoutMask) }
     }

@@ -56,10 +56,7 @@ public final class PretrainStage: ShardedStage {
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
     public func nextExamples() throws -> [PretrainExample] {
-        let waitStart = Date()
-        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
-        dataWaitSeconds += Date().timeIntervalSince(waitStart)
-        return examples
+        try reader.nextBatch(of: shards.folder, waitingSeconds: &dataWaitSeconds)
     }
 
     /// The model batch of some examples: padded sequences, stacked images, routing masks.

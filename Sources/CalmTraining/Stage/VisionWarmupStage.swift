@@ -76,10 +76,7 @@ public final class VisionWarmupStage: EvaluatingStage {
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
     public func nextExamples() throws -> [Example] {
-        let waitStart = Date()
-        guard let examples = try reader.next(), !examples.isEmpty else { throw TrainingError("\(shards.folder): the shard reader ran dry") }
-        dataWaitSeconds += Date().timeIntervalSince(waitStart)
-        return examples
+        try reader.nextBatch(of: shards.folder, waitingSeconds: &dataWaitSeconds)
     }
 
     /// Mean cross-entropy over every (sample, attribute) pair of the batch.
