@@ -28,29 +28,20 @@ public struct ImageAttributes: Sendable {
     /// spread over the 3×3 grid, placement the distance to the nearest power point, and tilt
     /// the magnitude in degrees (see `tiltMagnitude`).
     public func value(_ attribute: Attribute) -> Double? {
-        if let value = low.global.value(attribute) { return value }
-        switch attribute {
-        case .brightestRegion: return exposureSpread
-        case .placement: return middle.thirdsDistance
-        case .symmetry: return middle.symmetry
-        case .tilt: return tiltMagnitude(degrees: middle.tilt, coherence: middle.lineCoherence)
-        case .depthOfField: return middle.depthOfField
-        case .horizontalBalance: return middle.horizontalBalance
-        case .verticalBalance: return middle.verticalBalance
-        case .clutter: return middle.clutter
-        default: return nil
-        }
+        attribute == .brightestRegion ? exposureSpread : low.global.value(attribute) ?? middle.value(attribute)
     }
 
     /// `ImageAttributes(working).value(attribute)`, measuring only what the attribute needs: one
-    /// pass over the pixels for a whole-image pixel statistic, the edge orientation for tilt
-    /// (the grid cells, saliency and composition are skipped). Level targeting measures this way.
+    /// pass over the pixels for a whole-image pixel statistic, the edge orientation for tilt, the
+    /// saliency and composition for the other middle-scale attributes (the grid cells are
+    /// skipped). Level targeting measures this way.
     public static func value(_ attribute: Attribute, of working: WorkingImage) -> Double? {
         if LowLevelMeasurement.attributes.contains(attribute) { return LowLevelMeasurement(working).value(attribute) }
         if attribute == .tilt {
             let (degrees, coherence) = horizonTilt(working.luma)
             return tiltMagnitude(degrees: degrees, coherence: coherence)
         }
+        if attribute.scale == .middle { return MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma)).value(attribute) }
         return ImageAttributes(working).value(attribute)
     }
 

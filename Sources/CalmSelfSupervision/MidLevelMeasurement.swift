@@ -49,6 +49,21 @@ public struct MidLevelMeasurement: Equatable, Sendable {
         (tilt, lineCoherence) = horizonTilt(image.luma)
         depthOfField = subjectSharpnessRatio(image.luma, saliency: saliency.map)
     }
+
+    /// The value behind a composition attribute's level (see `ImageAttributes.value`); nil for
+    /// the other scales' attributes.
+    public func value(_ attribute: Attribute) -> Double? {
+        switch attribute {
+        case .placement: return thirdsDistance
+        case .symmetry: return symmetry
+        case .tilt: return tiltMagnitude(degrees: tilt, coherence: lineCoherence)
+        case .depthOfField: return depthOfField
+        case .horizontalBalance: return horizontalBalance
+        case .verticalBalance: return verticalBalance
+        case .clutter: return clutter
+        default: return nil
+        }
+    }
 }
 
 func mirrorCorrelation(_ plane: Plane) -> Double {
