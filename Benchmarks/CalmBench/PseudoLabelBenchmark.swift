@@ -34,9 +34,6 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let focused = PretrainSampleGenerator(longSide: side, attributes: [.exposure, .saturation, .sharpness, .noise, .temperature, .tilt],
                                           focusedShare: 1, augmentShare: 0.5)
     let targeted = PretrainSampleGenerator(longSide: side, attributes: focused.attributes, focusedShare: 1, augmentShare: 0.5, targetShare: 1)
-    // The composition attributes whose families compute a saliency map at every bisection probe.
-    let compositionTargeted = PretrainSampleGenerator(longSide: side, attributes: [.symmetry, .depthOfField, .horizontalBalance, .verticalBalance, .clutter],
-                                                      focusedShare: 1, augmentShare: 0.5, targetShare: 1)
     func sample(_ i: Int, _ scale: Scale?, _ generator: PretrainSampleGenerator = generator) -> Int {
         generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
     }
@@ -51,7 +48,6 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
     rates.append(("pseudo-labels: focused samples, untargeted", imagesPerSecond { sample($0, nil, focused) }))
     rates.append(("pseudo-labels: focused samples, level-targeted", imagesPerSecond { sample($0, nil, targeted) }))
-    rates.append(("pseudo-labels: focused composition samples, level-targeted", imagesPerSecond { sample($0, .middle, compositionTargeted) }))
     print("pseudo-labels: \(photos.count) photos from \(folder) at \(side) px, 1 thread (checksum \(checksum))")
     return rates
 }

@@ -12,8 +12,7 @@ import Foundation
 /// greyscale one not saturated; such photos get the nearest level within reach.
 public struct LevelTargeting: Sendable {
     /// The attributes with an edit family.
-    public static let attributes: [Attribute] = [.exposure, .saturation, .sharpness, .noise, .temperature, .tint,
-                                                 .symmetry, .tilt, .depthOfField, .horizontalBalance, .verticalBalance, .clutter]
+    public static let attributes: [Attribute] = [.exposure, .saturation, .sharpness, .noise, .temperature, .tint, .tilt]
     /// Bisection probes before giving up on a level (the levels span wide strength intervals;
     /// on the corpus photos a reachable level is hit within a few probes).
     static let maxProbes = 8
@@ -22,8 +21,9 @@ public struct LevelTargeting: Sendable {
     /// The photo at the working resolution, as samples show it.
     let photo: RGBImage
     let longSide: Int
-    /// The photo edited with strength t (never called with t = 0, the photo itself).
-    let edit: @Sendable (Double) -> RGBImage
+    /// Drives the noise edit; fixed over the bisection so that the value stays monotone in `t`.
+    let seed: UInt64
+    let edit: @Sendable (Double) -> ImageEdit
     let range: ClosedRange<Double>
 
     /// An edited photo and the index of its level in `attribute.levels`.
@@ -33,50 +33,28 @@ public struct LevelTargeting: Sendable {
     }
 
     /// Prepares `photo` for targeting `attribute`; nil when the attribute has no edit family.
-    /// `seed` drives the noise edit; it is fixed over the bisection so that the value stays
-    /// monotone in t.
     public init?(_ attribute: Attribute, photo: RGBImage, longSide: Int = WorkingImage.defaultLongSide, seed: UInt64) {
-        func family(_ edit: @escaping @Sendable (Double) -> ImageEdit) -> @Sendable (Double) -> RGBImage {
-            { edit($0).applied(to: photo, seed: seed) }
-        }
         switch attribute {
-        case .exposure: (edit, range) = (family { .exposure(ev: $0) }, -4...4)
-        case .saturation: (edit, range) = (family { .saturation(factor: pow(2, $0)) }, -4...4)
+        case .exposure: (edit, range) = ({ .exposure(ev: $0) }, -4...4)
+        case .saturation: (edit, range) = ({ .saturation(factor: pow(2, $0)) }, -4...4)
         case .sharpness, .noise:
             // Blur alone only lowers both, noise alone only raises both (the Laplacian variance
             // grows with noise too): together they reach every level from the corpus photos.
-            (edit, range) = (family { $0 < 0 ? .blur(sigma: -$0) : .noise(sigma: $0) }, -6...30)
-        case .temperature: (edit, range) = (family { .colourCast($0 < 0 ? .warm : .cool, strength: abs($0)) }, -0.9...0.9)
-        case .tint: (edit, range) = (family { .colourCast($0 < 0 ? .magenta : .green, strength: abs($0)) }, -0.9...0.9)
+            (edit, range) = ({ $0 < 0 ? .blur(sigma: -$0) : .noise(sigma: $0) }, -6...30)
+        case .temperature: (edit, range) = ({ .colourCast($0 < 0 ? .warm : .cool, strength: abs($0)) }, -0.9...0.9)
+        case .tint: (edit, range) = ({ .colourCast($0 < 0 ? .magenta : .green, strength: abs($0)) }, -0.9...0.9)
         case .tilt:
             // The value is a magnitude: rotate in the photo's own tilt direction, so that t > 0
             // tilts it further and t down to minus its tilt levels it.
             let (degrees, coherence) = horizonTilt(WorkingImage(photo, longSide: longSide).luma)
             let direction: Double = degrees < 0 ? -1 : 1
-            (edit, range) = (family { .tilt(degrees: direction * $0) }, -tiltMagnitude(degrees: degrees, coherence: coherence)...20)
-        case .symmetry:
-            // Blending towards the mirror image only adds symmetry: an asymmetric level is out of
-            // reach of a symmetric photo.
-            (edit, range) = ({ photo.blendedWithMirror($0) }, 0...0.5)
-        case .depthOfField:
-            // The subject is the region the measurement calls salient (saliency ≥ 0.5), its edge
-            // softened by a cell of the saliency grid.
-            let saliency = SaliencyMap(luma: WorkingImage(photo, longSide: longSide).luma).map
-            let subject = Plane(width: saliency.width, height: saliency.height,
-                                values: saliency.values.map { $0 >= 0.5 ? 1 : 0 }).gaussianBlurred(sigma: 1)
-            (edit, range) = ({ photo.refocused(subject: subject, strength: $0) }, -6...6)
-        case .horizontalBalance, .verticalBalance:
-            // The warp moves weight to the near side for a positive strength: the balance, which
-            // is positive when the far side is heavier, rises with −strength.
-            let horizontally = attribute == .horizontalBalance
-            (edit, range) = ({ photo.axisWarped(horizontally: horizontally, strength: -$0) }, -0.95...0.95)
-        case .clutter:
-            (edit, range) = ({ $0 < 0 ? ImageEdit.blur(sigma: -$0).applied(to: photo) : photo.unsharpMasked(amount: $0) }, -4...4)
+            (edit, range) = ({ .tilt(degrees: direction * $0) }, -tiltMagnitude(degrees: degrees, coherence: coherence)...20)
         default: return nil
         }
         self.attribute = attribute
         self.photo = photo
         self.longSide = longSide
+        self.seed = seed
     }
 
     /// The photo edited so that the attribute's level is `level` (an index into `attribute.levels`)
@@ -106,7 +84,7 @@ public struct LevelTargeting: Sendable {
 
     /// The photo edited with strength `t` (t = 0: the photo itself, sparing an identity edit) and its level.
     private func probe(_ t: Double) -> Probe {
-        let image = t == 0 ? photo : edit(t)
+        let image = t == 0 ? photo : edit(t).applied(to: photo, seed: seed)
         let working = WorkingImage(image, longSide: longSide)
         return Probe(image: image, level: ImageAttributes.levelIndex(attribute, value: ImageAttributes.value(attribute, of: working)!, side: working.side))
     }

@@ -13,32 +13,21 @@ final class LevelTargetingTests: XCTestCase {
         return try! Fixture.corpusPhotos().map { ($0.name, generator.workingSquare($0.image)) }
     }()
 
-    /// The photos an attribute's family is checked on: every third one for the composition
-    /// families whose every probe computes a saliency map (slow in a debug build).
-    static func squares(for attribute: Attribute) -> [(name: String, image: RGBImage)] {
-        attribute.scale == .middle && attribute != .tilt ? stride(from: 0, to: squares.count, by: 3).map { squares[$0] } : squares
-    }
-
     /// For each family, the share of (photo, level) pairs whose level the edit lands in (a level
     /// out of reach counts as a miss). On every sixth photo the focused measurement that judges a
     /// hit is checked against the full one.
     func testTargetedLevelsAreHit() {
-        // (attribute, least share hit): the measured share less a margin. Measured: exposure 0.97,
-        // saturation 0.95, sharpness and noise 1, temperature 0.95, tint 0.88; tilt 0.71 (most
-        // photos lack a line to tilt), symmetry 0.81 (a symmetric photo cannot be made
-        // asymmetric), depth of field 0.59 (a blurred subject stops being salient, so a deep
-        // focus is mostly out of reach), horizontal balance 0.92, vertical balance 0.88,
-        // clutter 0.92.
+        // (attribute, least share hit): the measured share (exposure 0.97, saturation 0.95, sharpness
+        // and noise 1, temperature 0.95, tint 0.88, tilt 0.71: most photos lack a line to tilt)
+        // less a margin.
         let cases: [(Attribute, least: Double)] = [
             (.exposure, 0.95), (.saturation, 0.9), (.sharpness, 0.95), (.noise, 0.95),
-            (.temperature, 0.9), (.tint, 0.85), (.tilt, 0.6), (.symmetry, 0.7), (.depthOfField, 0.5),
-            (.horizontalBalance, 0.85), (.verticalBalance, 0.8), (.clutter, 0.85),
+            (.temperature, 0.9), (.tint, 0.85), (.tilt, 0.6),
         ]
         XCTAssertEqual(Set(cases.map(\.0)), Set(LevelTargeting.attributes))
         for (attribute, least) in cases {
             var hits = 0
-            let squares = Self.squares(for: attribute)
-            for (index, (_, square)) in squares.enumerated() {
+            for (index, (_, square)) in Self.squares.enumerated() {
                 let targeting = LevelTargeting(attribute, photo: square, longSide: Self.longSide, seed: UInt64(index))!
                 for level in attribute.levels.indices {
                     let working = WorkingImage(targeting.edited(toLevel: level), longSide: Self.longSide)
@@ -47,23 +36,22 @@ final class LevelTargetingTests: XCTestCase {
                     if ImageAttributes.levelIndex(attribute, value: value, side: working.side) == level { hits += 1 }
                 }
             }
-            let share = Double(hits) / Double(squares.count * attribute.levels.count)
-            print("\(attribute): hit \(hits) of \(squares.count * attribute.levels.count) (\(share))")
+            let share = Double(hits) / Double(Self.squares.count * attribute.levels.count)
+            print("\(attribute): hit \(hits) of \(Self.squares.count * attribute.levels.count) (\(share))")
             XCTAssertGreaterThanOrEqual(share, least, "\(attribute)")
         }
     }
 
     /// Over the corpus, targeted focused samples name each level about equally often (every
     /// level's share within `tolerance` of uniform), while the photos' own levels, which untargeted
-    /// samples name, are not spread so for most attributes: the check can fail. Three families
-    /// reach some levels from few photos, so their levels stay skewed and are left out: tilt (only
-    /// photos with dominant lines can be tilted, about 40 % of the corpus; the rest measure
-    /// "level" at any rotation), symmetry (few photos can be made asymmetric) and depth of field
-    /// (few can be given a deep focus).
+    /// samples name, are not spread so for most attributes: the check can fail. Tilt is left out:
+    /// only photos with dominant lines can be tilted (about 40 % of the corpus; the rest measure
+    /// "level" at any rotation), so its levels stay skewed.
     func testTargetedLevelsAreNearUniform() {
         let tolerance = 0.12, epochs = 2
+        let natural = Self.squares.map { ImageAttributes(WorkingImage($0.image)) }
         var skewed: [Attribute] = []
-        for attribute in LevelTargeting.attributes where ![.tilt, .symmetry, .depthOfField].contains(attribute) {
+        for attribute in LevelTargeting.attributes where attribute != .tilt {
             let generator = PretrainSampleGenerator(longSide: Self.longSide, attributes: [attribute], focusedShare: 1, targetShare: 1)
             let targeted = (0..<epochs).flatMap { epoch in
                 Self.squares.map { generator.sample(image: $0.image, id: $0.name, epoch: epoch).targets[attribute]! }
@@ -74,8 +62,7 @@ final class LevelTargetingTests: XCTestCase {
             func isEven(_ shares: [Double]) -> Bool {
                 shares.allSatisfy { abs($0 - 1 / Double(attribute.levels.count)) <= tolerance }
             }
-            let natural = Self.squares.map { ImageAttributes.level(attribute, of: WorkingImage($0.image))! }
-            let targetedShares = shares(targeted), naturalShares = shares(natural)
+            let targetedShares = shares(targeted), naturalShares = shares(natural.map { $0.level(attribute)! })
             print("\(attribute): targeted \(targetedShares.map { String(format: "%.2f", $0) }), natural \(naturalShares.map { String(format: "%.2f", $0) })")
             XCTAssertTrue(isEven(targetedShares), "\(attribute): \(targetedShares)")
             if !isEven(naturalShares) { skewed.append(attribute) }
@@ -101,8 +88,7 @@ final class LevelTargetingTests: XCTestCase {
                 if sample.images[0] != square { edited += 1 }
             }
         }
-        // A photo already in the level drawn is left as it is (a third of the time for three levels).
-        XCTAssertGreaterThanOrEqual(edited, 4, "most targeted samples edit the photo")
+        XCTAssertGreaterThan(edited, 6, "most targeted samples edit the photo")
     }
     /// The one-attribute measurement behind single-attribute labels gives the full measurement's
     /// level for every measured attribute.
