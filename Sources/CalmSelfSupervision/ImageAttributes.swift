@@ -34,7 +34,7 @@ public struct ImageAttributes: Sendable {
     /// `ImageAttributes(working).value(attribute)`, measuring only what the attribute needs: one
     /// pass over the pixels for a whole-image pixel statistic, the edge orientation for tilt, the
     /// saliency and composition for the other middle-scale attributes (the grid cells are
-    /// skipped). Level targeting measures this way.
+    /// skipped). Single-attribute labels and level targeting measure this way.
     public static func value(_ attribute: Attribute, of working: WorkingImage) -> Double? {
         if LowLevelMeasurement.attributes.contains(attribute) { return LowLevelMeasurement(working).value(attribute) }
         if attribute == .tilt {
