@@ -91,25 +91,22 @@ public struct ImageAttributes: Sendable {
 
     /// The level of an attribute (nil for the pair attributes). Two are categorical: the brightest
     /// region is "even" when the grid's exposure spread is below 0.1, else the brightest cell's
-    /// name; placement is centred within 0.12 of the centre, else "on a third" within 0.12 of a
-    /// power point, else off-centre.
+    /// name; placement is `MidLevelMeasurement.placementLevel`.
     public func level(_ attribute: Attribute) -> String? {
         if attribute == .brightestRegion {
             guard exposureSpread >= 0.1 else { return "even" }
             let brightest = low.cells.indices.max { low.cells[$0].exposure < low.cells[$1].exposure }!
             return LowLevelProfile.cellNames[brightest]
         }
-        if attribute == .placement {
-            if middle.centreDistance < 0.12 { return "centred" }
-            return middle.thirdsDistance < 0.12 ? "on a third" : "off-centre"
-        }
+        if attribute == .placement { return middle.placementLevel }
         return value(attribute).map { attribute.levels[ImageAttributes.levelIndex(attribute, value: $0, side: side)] }
     }
 
     /// `ImageAttributes(working).level(attribute)`, measuring only what the attribute needs (see
     /// `value(_:of:)`): a single-attribute sample's label.
     public static func level(_ attribute: Attribute, of working: WorkingImage) -> String? {
-        if attribute == .brightestRegion || attribute == .placement { return ImageAttributes(working).level(attribute) }
+        if attribute == .brightestRegion { return ImageAttributes(working).level(attribute) }
+        if attribute == .placement { return MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma)).placementLevel }
         return value(attribute, of: working).map { attribute.levels[levelIndex(attribute, value: $0, side: working.side)] }
     }
 

@@ -64,6 +64,13 @@ public struct MidLevelMeasurement: Equatable, Sendable {
         default: return nil
         }
     }
+
+    /// Placement's level, which is categorical: centred within 0.12 of the centre, else "on a
+    /// third" within 0.12 of a power point, else off-centre.
+    public var placementLevel: String {
+        if centreDistance < 0.12 { return "centred" }
+        return thirdsDistance < 0.12 ? "on a third" : "off-centre"
+    }
 }
 
 func mirrorCorrelation(_ plane: Plane) -> Double {
