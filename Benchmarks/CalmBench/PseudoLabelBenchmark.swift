@@ -4,13 +4,15 @@ import CalmSelfSupervision
 import Foundation
 
 /// Pseudo-label and text generation throughput on decoded photos, one thread: attribute
-/// measurement alone, one pretraining sample of each scale (measurement, edit, text), and
-/// middle-scale samples of random windows (`recomposeShare`), samples of random scales as a trainer draws them (plain, and with the recipes' default
-/// single-attribute questions and edit-then-measure augmentation), and single-attribute samples
-/// about the targeted recipe's attributes without and with level targeting (which edits the photo
-/// into a drawn level by bisection). Everything is measured at calm-tiny's input side, as its
-/// pretraining measures it. Photos come from `CALM_BENCH_PHOTOS`
-/// (default: the bundled test photos). Returns (case, images/s), each the median of 5 rounds.
+/// measurement alone, one pretraining sample of each scale (measurement, edit, text),
+/// middle-scale samples of random windows (`recomposeShare`), samples of random scales as a
+/// trainer draws them (plain, and with the recipes' default single-attribute questions and
+/// edit-then-measure augmentation), single-attribute samples about the targeted recipe's
+/// attributes without and with level targeting (which edits the photo into a drawn level by
+/// bisection), and single-attribute composition samples without and with window targeting (which
+/// picks a window of the photo in a drawn level). Everything is measured at calm-tiny's input
+/// side, as its pretraining measures it. Photos come from `CALM_BENCH_PHOTOS` (default: the
+/// bundled test photos). Returns (case, images/s), each the median of 5 rounds.
 func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let folder = ProcessInfo.processInfo.environment["CALM_BENCH_PHOTOS"] ?? "Tests/CalmSelfSupervisionTests/Fixtures/photos"
     let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jpg") }.sorted()
@@ -34,6 +36,11 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     let focused = PretrainSampleGenerator(longSide: side, attributes: [.exposure, .saturation, .sharpness, .noise, .temperature, .tilt],
                                           focusedShare: 1, augmentShare: 0.5)
     let targeted = PretrainSampleGenerator(longSide: side, attributes: focused.attributes, focusedShare: 1, augmentShare: 0.5, targetShare: 1)
+    // The composition attributes targeted by window, as the corpus recipes ask them (windows recomposed).
+    let composition = PretrainSampleGenerator(longSide: side, attributes: WindowTargeting.attributes, focusedShare: 1, augmentShare: 0.5,
+                                              recomposeShare: 0.8)
+    let windowTargeted = PretrainSampleGenerator(longSide: side, attributes: composition.attributes, focusedShare: 1, augmentShare: 0.5,
+                                                 targetShare: 1, recomposeShare: 0.8)
     func sample(_ i: Int, _ scale: Scale?, _ generator: PretrainSampleGenerator = generator) -> Int {
         generator.sample(image: photos[i % photos.count], id: names[i % photos.count], epoch: i, scale: scale).answer.count
     }
@@ -48,6 +55,8 @@ func pseudoLabelRates() throws -> [(name: String, imagesPerSecond: Double)] {
     rates.append(("pseudo-labels: random-scale samples, recipe defaults", imagesPerSecond { sample($0, nil, recipeDefaults) }))
     rates.append(("pseudo-labels: focused samples, untargeted", imagesPerSecond { sample($0, nil, focused) }))
     rates.append(("pseudo-labels: focused samples, level-targeted", imagesPerSecond { sample($0, nil, targeted) }))
+    rates.append(("pseudo-labels: composition samples, untargeted", imagesPerSecond { sample($0, .middle, composition) }))
+    rates.append(("pseudo-labels: composition samples, window-targeted", imagesPerSecond { sample($0, .middle, windowTargeted) }))
     print("pseudo-labels: \(photos.count) photos from \(folder) at \(side) px, 1 thread (checksum \(checksum))")
     return rates
 }

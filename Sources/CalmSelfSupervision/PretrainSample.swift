@@ -35,10 +35,11 @@ public struct PretrainSampleGenerator: Sendable {
     /// `ImageEdit` (and mirrored half of the time); the answer describes the changed photo as
     /// measured, so every edit is a new, correctly labelled example.
     public let augmentShare: Double
-    /// Share of focused samples about an attribute with an edit family (`LevelTargeting`) whose
-    /// photo is then edited into a level drawn uniformly (the nearest within reach when the edit
-    /// cannot get there), so that the level to name does not follow from the photo's content.
-    /// The answer still names the level measured on the edited photo.
+    /// Share of focused samples whose level to name is first drawn uniformly, so that it does not
+    /// follow from the photo's content or the attribute's skew: a photo whose attribute has an
+    /// edit family (`LevelTargeting`) is edited into that level, and a composition attribute's
+    /// sample shows a window of the photo that is in it (`WindowTargeting`); the nearest level
+    /// within reach otherwise. The answer still names the level measured on what is shown.
     public let targetShare: Double
     /// Share of middle-scale samples shown a random square window of the photo (a side of
     /// `recomposeSides` of its short side, anywhere in it) instead of its centred square. With few
@@ -79,9 +80,9 @@ public struct PretrainSampleGenerator: Sendable {
         return WorkingImage(image.centerCropped(width: side, height: side), longSide: longSide).image
     }
 
-    /// A random square window of `image` (`recomposeSides`) at the working resolution.
-    func recomposedSquare(_ image: RGBImage, using rng: inout SeededRandom) -> RGBImage {
-        let side = Int((Double(min(image.width, image.height)) * Double.random(in: Self.recomposeSides, using: &rng)).rounded())
+    /// A random square window of `image` (`recomposeSides`) at the working resolution `longSide`.
+    static func window(of image: RGBImage, longSide: Int, using rng: inout SeededRandom) -> RGBImage {
+        let side = Int((Double(min(image.width, image.height)) * Double.random(in: recomposeSides, using: &rng)).rounded())
         return WorkingImage(image.randomCropped(width: side, height: side, using: &rng), longSide: longSide).image
     }
 
@@ -91,25 +92,34 @@ public struct PretrainSampleGenerator: Sendable {
         var rng = SeededRandom(imageID: id, epoch: epoch)
         let scale = scale ?? scales.randomElement(using: &rng)!
         let recomposed = scale == .middle && recomposeShare > 0 && Double.random(in: 0..<1, using: &rng) < recomposeShare
-        let square = recomposed ? recomposedSquare(image, using: &rng) : workingSquare(image)
-        return scale == .high ? comparison(square, using: &rng) : description(square, scale: scale, using: &rng)
+        let square = recomposed ? Self.window(of: image, longSide: longSide, using: &rng) : workingSquare(image)
+        return scale == .high ? comparison(square, using: &rng) : description(square, of: image, scale: scale, using: &rng)
     }
 
     /// A low- or middle-scale sample: a question about the scale (or one of its attributes) and
-    /// an answer naming measured levels.
-    private func description(_ square: RGBImage, scale: Scale, using rng: inout SeededRandom) -> PretrainSample {
-        var image = square
+    /// an answer naming measured levels. `square` is what it shows of `photo` unless a window is
+    /// chosen for a targeted level.
+    private func description(_ square: RGBImage, of photo: RGBImage, scale: Scale, using rng: inout SeededRandom) -> PretrainSample {
+        var augmentation: @Sendable (RGBImage) -> RGBImage = { $0 }
         if augmentShare > 0, Double.random(in: 0..<1, using: &rng) < augmentShare {
-            image = ImageEdit.random(using: &rng).applied(to: image, seed: rng.next())
-            if Bool.random(using: &rng) { image = image.flippedHorizontally() }
+            let (edit, seed, mirrored) = (ImageEdit.random(using: &rng), rng.next(), Bool.random(using: &rng))
+            augmentation = { image in
+                let edited = edit.applied(to: image, seed: seed)
+                return mirrored ? edited.flippedHorizontally() : edited
+            }
         }
+        var image = augmentation(square)
         let allowed = Attribute.of(scale).filter(attributes.contains)
         let focused = focusedShare > 0 && Double.random(in: 0..<1, using: &rng) < focusedShare
         let chosen = focused ? [allowed.randomElement(using: &rng)!] : Array(allowed.shuffled(using: &rng).prefix(attributesPerAnswer))
         let question = (focused ? Questions.about(chosen[0]) : Questions.paraphrases(scale)).randomElement(using: &rng)!
-        if focused, targetShare > 0, Double.random(in: 0..<1, using: &rng) < targetShare,
-           let targeting = LevelTargeting(chosen[0], photo: image, longSide: longSide, seed: rng.next()) {
-            image = targeting.edited(toLevel: Int.random(in: chosen[0].levels.indices, using: &rng))
+        if focused, targetShare > 0, Double.random(in: 0..<1, using: &rng) < targetShare {
+            let seed = rng.next()
+            if let targeting = LevelTargeting(chosen[0], photo: image, longSide: longSide, seed: seed) {
+                image = targeting.edited(toLevel: Int.random(in: chosen[0].levels.indices, using: &rng))
+            } else if let targeting = WindowTargeting(chosen[0], photo: photo, longSide: longSide, prepare: augmentation) {
+                image = targeting.window(level: Int.random(in: chosen[0].levels.indices, using: &rng), first: image, seed: seed)
+            }
         }
         let working = WorkingImage(image, longSide: longSide)
         // One attribute asked: measure only it (no grid cells, saliency or composition).

@@ -70,11 +70,12 @@ final class LevelTargetingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(skewed.count, 4, "\(skewed)")
     }
 
-    /// A targeted sample is a function of (image id, epoch) alone, and its label is the level a
-    /// full measurement of the edited photo gives (never the level aimed at).
+    /// A targeted sample (edited, or a window chosen, after an augmentation edit half of the time)
+    /// is a function of (image id, epoch) alone, and its label is the level a full measurement of
+    /// what it shows gives (never the level aimed at).
     func testTargetedSamplesAreDeterministicAndMeasured() {
-        let generator = PretrainSampleGenerator(longSide: Self.longSide, attributes: LevelTargeting.attributes,
-                                                focusedShare: 1, targetShare: 1)
+        let generator = PretrainSampleGenerator(longSide: Self.longSide, attributes: LevelTargeting.attributes + WindowTargeting.attributes,
+                                                focusedShare: 1, augmentShare: 0.5, targetShare: 1)
         var edited = 0
         for (name, square) in Self.squares.prefix(6) {
             for epoch in 0..<2 {
