@@ -32,14 +32,15 @@ public final class CalmModel: Module {
     }
 
     /// The language model's input [B, T, Dllm]: token embeddings with the visual slots
-    /// replaced by the visual tokens (one concatenation and one row gather).
-    public func inputEmbeddings(_ batch: MultimodalBatch) -> Variable {
+    /// replaced by the visual tokens (one concatenation and one row gather). `visual` is
+    /// `visualTokens(batch.images)` when a caller has them already.
+    public func inputEmbeddings(_ batch: MultimodalBatch, visual: Variable? = nil) -> Variable {
         let (b, t, d) = (batch.batchSize, batch.length, config.language.width)
         let text = llm.embed(batch.tokens)
         guard !batch.visualSlots.isEmpty else { return text }
         var rows = (0..<Int64(b * t)).map { $0 }
         for slot in batch.visualSlots { rows[slot.position] = Int64(b * t + slot.row) }
-        let table = Variable.cat([text.reshaped([b * t, d]), visualTokens(batch.images).reshaped([-1, d])], axis: 0)
+        let table = Variable.cat([text.reshaped([b * t, d]), (visual ?? visualTokens(batch.images)).reshaped([-1, d])], axis: 0)
         return table.indexSelect(axis: 0, Tensor(rows, shape: [b * t])).reshaped([b, t, d])
     }
 
@@ -50,14 +51,15 @@ public final class CalmModel: Module {
 
     /// Mean next-token cross-entropy over the answer tokens. Only the positions with a label
     /// go through the output head (a quarter of them at the reference shapes), and the last
-    /// language-model layer runs only from the first labelled position on.
-    public func loss(_ batch: MultimodalBatch) -> Variable {
+    /// language-model layer runs only from the first labelled position on. `visual`: as in
+    /// `inputEmbeddings`.
+    public func loss(_ batch: MultimodalBatch, visual: Variable? = nil) -> Variable {
         let t = batch.length, labels = batch.labels.toArray(Int64.self)
         let rows = labels.indices.filter { labels[$0] != -100 }
         guard let first = rows.map({ $0 % t }).min() else {  // 0, as PyTorch gives
-            return llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask)).crossEntropy(targets: batch.labels)
+            return llm.logits(llm.hiddenStates(inputEmbeddings(batch, visual: visual), mask: batch.routingMask)).crossEntropy(targets: batch.labels)
         }
-        let hidden = llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask, outputsFrom: first)
+        let hidden = llm.hiddenStates(inputEmbeddings(batch, visual: visual), mask: batch.routingMask, outputsFrom: first)
         let kept = rows.map { Int64($0 / t * (t - first) + $0 % t - first) }  // rows of [B, T - first]
         let answers = hidden.reshaped([-1, config.language.width]).indexSelect(axis: 0, Tensor(kept))
         return llm.logits(answers).crossEntropy(targets: Tensor(rows.map { labels[$0] }))

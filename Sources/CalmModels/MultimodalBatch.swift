@@ -150,6 +150,13 @@ public struct MultimodalBatch {
         if !hidden.allSatisfy(\.isEmpty) { routingMask = routingMask(queries: 0..<t, keys: t) }
     }
 
+    /// The samples of each of `shards`' batches: `count` contiguous runs of near-equal size
+    /// (fewer when there are fewer samples).
+    public static func shardRanges(samples: Int, count: Int) -> [Range<Int>] {
+        let runs = Swift.max(1, Swift.min(count, samples))
+        return (0..<runs).map { i in (samples * i / runs)..<(samples * (i + 1) / runs) }
+    }
+
     /// `samples` cut into `count` runs of consecutive samples (sizes differing by at most one;
     /// fewer runs when there are fewer samples), each a batch of its own with its samples'
     /// images, padded to its own longest sample: the shards of a batch trained concurrently.
@@ -161,9 +168,7 @@ public struct MultimodalBatch {
         guard imagesPerSample.reduce(0, +) == given else {
             throw SequenceError("the samples hold \(imagesPerSample.reduce(0, +)) <image> placeholder(s) but \(given) image(s) were given")
         }
-        let runs = Swift.max(1, Swift.min(count, samples.count))
-        return try (0..<runs).map { i in
-            let range = (samples.count * i / runs)..<(samples.count * (i + 1) / runs)
+        return try shardRanges(samples: samples.count, count: count).map { range in
             let firstImage = imagesPerSample[..<range.lowerBound].reduce(0, +)
             let partImages = given > 0 ? images.slice(axis: 0, firstImage..<firstImage + imagesPerSample[range].reduce(0, +)) : images
             return try MultimodalBatch(samples: Array(samples[range]), images: partImages, tokenIds: tokenIds, config: config, padId: padId)

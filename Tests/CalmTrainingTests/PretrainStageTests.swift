@@ -61,6 +61,33 @@ final class PretrainStageTests: XCTestCase {
         }
     }
 
+    /// With `pretrain.level_heads`, heads on the Q-Former tokens name the answers' levels: they join
+    /// the parameters, a recipe that leaves them untrained is refused, the micro-batch loss grows by
+    /// the weight times their cross-entropy (about ln 3 to ln 5 for untrained heads over clutter's
+    /// three and exposure's five levels), and its gradient reaches the heads and the Q-Formers.
+    func testLevelHeadsAddTheirWeightedCrossEntropy() throws {
+        let attributes = "pretrain.attributes=[exposure, clutter]"  // low- and middle-scale samples only
+        XCTAssertThrowsError(try PretrainStage(recipe: try recipe([attributes, "pretrain.level_heads=1", #"train.trainable=["mfam.*"]"#]))) {
+            XCTAssertTrue("\($0)".contains("level_heads.*"), "\($0)")
+        }
+        func firstLoss(_ weight: Double) throws -> (stage: PretrainStage, loss: Variable) {
+            let stage = try PretrainStage(recipe: try recipe([attributes, "pretrain.level_heads=\(weight)", "train.batch_size=8"]))
+            var random = RandomGenerator(seed: 0)
+            return (stage, try stage.nextMicroBatch(random: &random).loss)
+        }
+        let plain = try firstLoss(0).loss.value.item, (stage, loss) = try firstLoss(0.5), whole = try firstLoss(1).loss.value.item
+        XCTAssertEqual(stage.parameters.map(\.name).filter { $0.hasPrefix("level_heads.") },
+                       ["level_heads.low.weight", "level_heads.low.bias", "level_heads.middle.weight", "level_heads.middle.bias"])
+        XCTAssertTrue((log(3) - 0.3)...(log(5) + 0.3) ~= whole - plain, "the heads' cross-entropy: \(whole - plain)")
+        XCTAssertEqual(loss.value.item - plain, 0.5 * (whole - plain), accuracy: 1e-4)
+
+        loss.backward()
+        for name in ["level_heads.low.weight", "level_heads.middle.weight", "mfam.low.proj.weight", "mfam.middle.proj.weight"] {
+            let squares = stage.parameters.first { $0.name == name }!.variable.grad.map { $0.toDoubles().reduce(0) { $0 + $1 * $1 } } ?? 0
+            XCTAssertGreaterThan(squares, 0, "no gradient reaches \(name)")
+        }
+    }
+
     /// `model.language_weights` takes a `calm import` file whose vocabulary lacks calm's special
     /// tokens (as SmolLM2's does): every `llm.*` tensor is the file's, and the added rows of the
     /// embedding and the output head are the mean of their rows.

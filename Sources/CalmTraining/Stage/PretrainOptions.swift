@@ -23,6 +23,9 @@ public struct PretrainOptions: Equatable, Sendable {
     /// Share of middle-scale questions about a random window of the photo
     /// (`PretrainSampleGenerator.recomposeShare`).
     public var recompose: Double
+    /// Weight of the level heads' loss (`pretrain.level_heads`; 0: no heads): linear heads on a
+    /// single-image sample's Q-Former tokens of its scale name the levels its answer names.
+    public var levelHeads: Double
     /// The kinds of edit that make the pairs (`pretrain.pair_edits`, default all of them).
     public var pairEdits: [ImageEdit.Kind]
     /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
@@ -46,6 +49,7 @@ public struct PretrainOptions: Equatable, Sendable {
         augment = try r.double("pretrain.augment", default: 0.5, min: 0, max: 1)
         targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
         recompose = try r.double("pretrain.recompose", default: 0, min: 0, max: 1)
+        levelHeads = try r.double("pretrain.level_heads", default: 0, min: 0)
         let edits = try r.strings("pretrain.pair_edits", default: ImageEdit.Kind.allCases.map(\.rawValue))
         pairEdits = try edits.map { name in
             guard let kind = ImageEdit.Kind(rawValue: name) else {

@@ -1,6 +1,7 @@
 import CalmAutograd
 import CalmData
 import CalmModels
+import CalmNN
 import CalmSelfSupervision
 import CalmTensor
 import CalmText
@@ -11,12 +12,23 @@ import Foundation
 /// answer rendered from its pseudo-labels; the loss is next-token cross-entropy on the answer,
 /// with the answer routed to its scale's query tokens unless `pretrain.routing` is off.
 ///
+/// With `pretrain.level_heads` > 0 (ours), linear heads (`level_heads.low`, `level_heads.middle`)
+/// also name the measured levels of each single-image sample from its scale's Q-Former tokens,
+/// as the language model sees them, and their cross-entropy joins the loss with that weight.
+/// Why: an answer's only image-dependent word is its level, so the Q-Formers learn little from
+/// the answer loss alone; BLIP-2 likewise trains its Q-Former on objectives of its own. The
+/// vision warm-up showed the frozen encoder carries composition (heads at 40–50 % balanced
+/// where chance is 33 %) while the answers named one level whatever the photo.
+///
 /// The sample drawn for a record depends only on (seed, epoch, record), through the reader's
 /// per-record generator, so resume is exact.
 public final class PretrainStage: ShardedStage {
     public let model: CalmModel
     public let encoder: PretrainEncoder
-    public var parameters: [(name: String, variable: Variable)] { model.parameters() }
+    /// The level heads of the low and middle scales (none without `pretrain.level_heads`).
+    private let levelHeads: [(scale: Scale, head: LevelHead)]
+    private let levelWeight: Double
+    public var parameters: [(name: String, variable: Variable)] { model.parameters() + levelHeads.flatMap(\.head.parameters) }
     /// Seconds `nextMicroBatch` spent waiting for the reader (0 when prefetching keeps up).
     public private(set) var dataWaitSeconds = 0.0
 
@@ -43,6 +55,16 @@ public final class PretrainStage: ShardedStage {
                 throw TrainingError("\(languageWeights): no tensor for \(report.initialized.prefix(3).joined(separator: ", ")) (\(report.initialized.count) llm.* parameters missing)")
             }
         }
+        levelWeight = recipe.pretrain.levelHeads
+        var initializer = Initializer(seed: UInt64(bitPattern: Int64(recipe.train.seed)) ^ 0x1e7e1)
+        let width = model.config.mfam.queries * model.config.language.width
+        levelHeads = levelWeight == 0 ? [] : [Scale.low, .middle].compactMap { scale in
+            LevelHead(name: "level_heads.\(scale.rawValue)", attributes: recipe.pretrain.attributes.filter { $0.scale == scale },
+                      width: width, using: &initializer).map { (scale, $0) }
+        }
+        if let untrained = levelHeads.flatMap(\.head.parameters).first(where: { !recipe.trains(parameter: $0.name) }) {
+            throw TrainingError("\(recipe.file): pretrain.level_heads is \(levelWeight) but train.trainable does not train '\(untrained.name)' (add \"level_heads.*\")")
+        }
         generator = try recipe.pretrain.sampleGenerator(imageSide: encoder.imageSide)
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
@@ -51,7 +73,29 @@ public final class PretrainStage: ShardedStage {
     }
 
     public func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
-        try makeBatches(try nextExamples(), shards: count).map { MicroBatchShard(model, $0) }
+        let examples = try nextExamples(), batches = try makeBatches(examples, shards: count)
+        guard !levelHeads.isEmpty else { return batches.map { MicroBatchShard(model, $0) } }
+        return zip(batches, MultimodalBatch.shardRanges(samples: examples.count, count: count)).map { batch, range in
+            MicroBatchShard(tokens: batch.labeledTokens, images: batch.imageCount, averagedOver: batch.labeledTokens) { [self] in
+                let groups = model.mfam(model.vision(Variable(batch.images)))
+                let answers = model.loss(batch, visual: Variable.cat(groups, axis: 1))
+                return levelLoss(Array(examples[range]), groups: groups).map { answers + $0 * levelWeight } ?? answers
+            }
+        }
+    }
+
+    /// The level heads' mean cross-entropy over every (sample, attribute) that `examples`' low- and
+    /// middle-scale answers name, each read from its photo's tokens in `groups` (the visual token
+    /// groups of the examples' images, `MFAM` order); nil when they name none.
+    func levelLoss(_ examples: [PretrainExample], groups: [Variable]) -> Variable? {
+        var firstImage = [Int](), next = 0
+        for example in examples { firstImage.append(next); next += example.pixels.count }
+        return meanCrossEntropy(levelHeads.compactMap { scale, head in
+            let rows = examples.indices.flatMap { i in examples[i].levels.filter { $0.attribute.scale == scale }.map { (i, $0.attribute, $0.level) } }
+            guard !rows.isEmpty else { return nil }
+            let tokens = groups[scale == .low ? 0 : 1].indexSelect(axis: 0, Tensor(rows.map { Int64(firstImage[$0.0]) }))
+            return head.classify(tokens.reshaped([rows.count, -1]), rows.map { ($0.1, $0.2) })
+        })
     }
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.
@@ -96,7 +140,8 @@ public final class PretrainStage: ShardedStage {
         try ShardReader(shards: shards, options: options, resumingFrom: position) { record, random in
             // The record's generator picks the sample's variation (scale, attributes, paraphrases, edit).
             let sample = generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33))
-            return PretrainExample(sample: try encoder.trainingSample(sample), pixels: sample.images.map(encoder.pixels), scale: sample.scale)
+            return PretrainExample(sample: try encoder.trainingSample(sample), pixels: sample.images.map(encoder.pixels), scale: sample.scale,
+                                   levels: sample.scale == .high ? [] : sample.levelIndices)
         }
     }
 }
@@ -107,4 +152,6 @@ public struct PretrainExample: Sendable {
     /// CHW pixels of each image, in placeholder order.
     public var pixels: [[Float]]
     public var scale: Scale
+    /// The levels a low- or middle-scale answer names (none for a pair), for the level heads.
+    var levels: [(attribute: Attribute, level: Int)] = []
 }

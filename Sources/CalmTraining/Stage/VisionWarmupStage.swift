@@ -81,14 +81,7 @@ public final class VisionWarmupStage: EvaluatingStage {
 
     /// Mean cross-entropy over every (sample, attribute) pair of the batch.
     public func loss(_ examples: [Example]) -> Variable {
-        let groups = classify(examples)
-        let total = Double(groups.reduce(0) { $0 + $1.targets.count })
-        var sum: Variable?
-        for group in groups {
-            let term = group.logits.crossEntropy(targets: Tensor(group.targets.map(Int64.init))) * (Double(group.targets.count) / total)
-            sum = sum.map { $0 + term } ?? term
-        }
-        return sum!
+        meanCrossEntropy(classify(examples))!
     }
 
     /// The logits of every (sample, attribute) pair of `examples`, one group per head.
@@ -169,8 +162,7 @@ public final class VisionWarmupStage: EvaluatingStage {
     }
 
     private static func example(_ sample: PretrainSample, side: Int) -> Example {
-        Example(images: sample.images.map { PretrainEncoder.pixels($0, side: side) },
-                levels: sample.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.key.levels.firstIndex(of: $0.value)!) })
+        Example(images: sample.images.map { PretrainEncoder.pixels($0, side: side) }, levels: sample.levelIndices)
     }
 
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<Example>.Options, _ position: ShardReaderPosition?,
@@ -178,55 +170,5 @@ public final class VisionWarmupStage: EvaluatingStage {
         try ShardReader(shards: shards, options: options, resumingFrom: position) { record, random in
             example(generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33)), side: side)
         }
-    }
-}
-
-/// One head's logits for some (sample, attribute) pairs, and the class of each pair's level.
-private struct ClassifiedRows { var head: LevelHead; var logits: Variable; var targets: [Int]; var attributes: [Attribute] }
-
-/// A linear head naming the levels of some attributes: its classes are their levels, one block
-/// per attribute. A row's logits are the whole output with the other attributes' blocks masked
-/// out, so that one matmul serves every attribute.
-private struct LevelHead {
-    /// The parameters' prefix ("warmup.heads").
-    let name: String
-    let weight: Variable, bias: Variable
-    /// Each attribute's first class.
-    let first: [Attribute: Int]
-    /// The attribute and level of each class.
-    let levels: [(attribute: Attribute, level: String)]
-
-    /// Nil without attributes.
-    init?(name: String, attributes: [Attribute], width: Int, using initializer: inout Initializer) {
-        guard !attributes.isEmpty else { return nil }
-        var first = [Attribute: Int](), levels = [(attribute: Attribute, level: String)]()
-        for attribute in attributes {
-            first[attribute] = levels.count
-            levels += attribute.levels.map { (attribute, $0) }
-        }
-        (self.name, self.first, self.levels) = (name, first, levels)
-        weight = initializer.normal([levels.count, width], name: name + ".weight")
-        bias = Initializer.constant([levels.count], 0, name: name + ".bias")
-    }
-
-    var parameters: [(name: String, variable: Variable)] { [(name + ".weight", weight), (name + ".bias", bias)] }
-
-    /// The masked logits of `features` [rows, width], one row per (attribute, level index).
-    func classify(_ features: Variable, _ rows: [(Attribute, Int)]) -> ClassifiedRows {
-        let classes = levels.count
-        var mask = [Float](repeating: -1e9, count: rows.count * classes)
-        for (row, (attribute, _)) in rows.enumerated() {
-            for c in first[attribute]!..<(first[attribute]! + attribute.levels.count) { mask[row * classes + c] = 0 }
-        }
-        let logits = features.matmul(weight.transposed()) + bias + Variable(Tensor(mask, shape: [rows.count, classes]))
-        return .init(head: self, logits: logits, targets: rows.map { first[$0.0]! + $0.1 }, attributes: rows.map(\.0))
-    }
-
-    func level(ofClass c: Int) -> String { levels[c].level }
-
-    /// The level of `attribute` with the highest logit in `row` of `logits` (row-major values).
-    func named(_ attribute: Attribute, row: Int, logits: [Float]) -> String {
-        let block = (row * levels.count + first[attribute]!)..<(row * levels.count + first[attribute]! + attribute.levels.count)
-        return levels[block.max { logits[$0] < logits[$1] }! - row * levels.count].level
     }
 }
