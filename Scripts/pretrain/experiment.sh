@@ -18,8 +18,9 @@ calm=${CALM:-.build/release/calm}
 mkdir -p runs/eval
 # The curriculum: phase 0 (the vision warm-up) teaches the ViT the pseudo-labels through linear
 # heads; phase 1, from its frozen encoder, asks single-attribute questions about the low- and
-# middle-scale attributes with level targeting (each photo edited into a level drawn uniformly,
-# so the level cannot be guessed from skewed natural levels); phase 2 adds the pair judgements;
+# middle-scale attributes with level targeting (each photo edited into a level drawn uniformly, or
+# for composition a window of it chosen in that level, so the level cannot be guessed from skewed
+# natural levels); phase 2 adds the pair judgements;
 # phase 3 trains the pair judgements alone (the language model learns to compare two photos);
 # phase 4 mixes every attribute back in. Middle-scale photos are random windows most of the
 # time (pretrain.recompose), so that composition levels vary within a photo. Measured: see issue 5's note.

@@ -17,8 +17,8 @@ public struct PretrainOptions: Equatable, Sendable {
     public var focusedQuestions: Double
     /// Share of low- and middle-scale photos changed by a random edit before they are measured.
     public var augment: Double
-    /// Share of single-attribute questions whose photo is edited into a level drawn uniformly
-    /// (`PretrainSampleGenerator.targetShare`).
+    /// Share of single-attribute questions whose level is drawn uniformly first, then reached by an
+    /// edit of the photo or a window of it (`PretrainSampleGenerator.targetShare`).
     public var targetLevels: Double
     /// Share of middle-scale questions about a random window of the photo
     /// (`PretrainSampleGenerator.recomposeShare`).
