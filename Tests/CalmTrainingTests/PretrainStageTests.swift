@@ -88,6 +88,27 @@ final class PretrainStageTests: XCTestCase {
         }
     }
 
+    /// With level heads and a `heldout` source, evaluation scores every held-out photo's measured
+    /// levels against those the heads name: heads that name one clutter level whatever the tokens
+    /// are right on exactly that level's photos, so the three levels' accuracies add up to 1.
+    /// Without a held-out source there is nothing to evaluate.
+    func testLevelHeadsAreEvaluatedOnTheHeldOutPhotos() throws {
+        let overrides = ["pretrain.attributes=[exposure, clutter]", "pretrain.level_heads=1"]
+        XCTAssertTrue(try PretrainStage(recipe: try recipe(overrides)).evaluate().isEmpty)
+        let heldout = ["data.sources.heldout.kind=shards", "data.sources.heldout.path=\(PretrainFixture.folder.path)/shards"]
+        let accuracies = try Attribute.clutter.levels.indices.map { level -> Double in
+            let stage = try PretrainStage(recipe: try recipe(overrides + heldout))
+            let parameters = Dictionary(uniqueKeysWithValues: stage.parameters)
+            let weight = parameters["level_heads.middle.weight"]!, bias = parameters["level_heads.middle.bias"]!
+            weight.value = .zeros(weight.shape)
+            bias.value = Tensor(Attribute.clutter.levels.indices.map { $0 == level ? Float(1) : 0 }, shape: bias.shape)
+            let metrics = try stage.evaluate()
+            XCTAssertEqual(Set(metrics.keys), ["exposure.accuracy", "exposure.balanced", "clutter.accuracy", "clutter.balanced"])
+            return metrics["clutter.accuracy"]!
+        }
+        XCTAssertEqual(accuracies.reduce(0, +), 1, accuracy: 1e-9, "\(accuracies)")
+    }
+
     /// `model.language_weights` takes a `calm import` file whose vocabulary lacks calm's special
     /// tokens (as SmolLM2's does): every `llm.*` tensor is the file's, and the added rows of the
     /// embedding and the output head are the mean of their rows.

@@ -171,6 +171,7 @@ public final class Trainer {
         let every = recipe.evaluation.every
         guard every > 0 ? step % every == 0 : step == recipe.train.maxSteps else { return }
         let results = try noGrad { try evaluating.evaluate() }.sorted { $0.key < $1.key }
+        guard !results.isEmpty else { return }  // nothing to evaluate (e.g. no held-out source)
         metrics.append([("step", .int(step)), ("eval", .record(results.map { ($0.key, .double($0.value)) }))])
         progress.note("eval at step \(step): " + results.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }

@@ -15,6 +15,26 @@ func meanCrossEntropy(_ groups: [ClassifiedRows]) -> Variable? {
     return sum
 }
 
+extension LevelAccuracy {
+    /// Records the level each row of `groups` names against its measured level.
+    mutating func record(_ groups: [ClassifiedRows]) {
+        for group in groups {
+            let values = group.logits.value.toArray(Float.self)
+            for (row, attribute) in group.attributes.enumerated() {
+                record(targets: [attribute: group.head.level(ofClass: group.targets[row])],
+                       named: [attribute: group.head.named(attribute, row: row, logits: values)])
+            }
+        }
+    }
+
+    /// "attribute.accuracy" and "attribute.balanced" of every row, as evaluations log them.
+    var metrics: [String: Double] {
+        Dictionary(uniqueKeysWithValues: rows.flatMap { row in
+            [("\(row.attribute.rawValue).accuracy", row.accuracy ?? 0), ("\(row.attribute.rawValue).balanced", row.balancedAccuracy)]
+        })
+    }
+}
+
 extension PretrainSample {
     /// Each attribute the sample names with the index of its level, attributes in name order.
     var levelIndices: [(attribute: Attribute, level: Int)] {
@@ -36,6 +56,9 @@ struct LevelHead {
     let first: [Attribute: Int]
     /// The attribute and level of each class.
     let levels: [(attribute: Attribute, level: String)]
+
+    /// The attributes it names, in class order.
+    var attributes: [Attribute] { levels.map(\.attribute).reduce(into: []) { if $0.last != $1 { $0.append($1) } } }
 
     /// Nil without attributes.
     init?(name: String, attributes: [Attribute], width: Int, using initializer: inout Initializer) {

@@ -22,7 +22,7 @@ import Foundation
 ///
 /// The sample drawn for a record depends only on (seed, epoch, record), through the reader's
 /// per-record generator, so resume is exact.
-public final class PretrainStage: ShardedStage {
+public final class PretrainStage: ShardedStage, EvaluatingStage {
     public let model: CalmModel
     public let encoder: PretrainEncoder
     /// The level heads of the low and middle scales (none without `pretrain.level_heads`).
@@ -33,6 +33,8 @@ public final class PretrainStage: ShardedStage {
     public private(set) var dataWaitSeconds = 0.0
 
     private let shards: ShardSet
+    /// Photos held out for `evaluate` (the shards source named `heldout`), if any.
+    private let heldout: ShardSet?
     private let options: ShardReader<PretrainExample>.Options
     private let generator: PretrainSampleGenerator
     private var reader: ShardReader<PretrainExample>
@@ -40,9 +42,11 @@ public final class PretrainStage: ShardedStage {
     /// Builds the model (fresh weights from `train.seed`; the runtime applies `model.init_from`),
     /// loads `model.language_weights` into `llm.*` when given, and opens the first shards source.
     public init(recipe: Recipe) throws {
-        guard let source = recipe.data.sources.first(where: { $0.kind == .shards }) else {
-            throw TrainingError("\(recipe.file): the pretrain stage needs a data source of kind 'shards'")
+        let sources = recipe.data.sources.filter { $0.kind == .shards }
+        guard let source = sources.first(where: { $0.name != "heldout" }) else {
+            throw TrainingError("\(recipe.file): the pretrain stage needs a data source of kind 'shards' (besides 'heldout')")
         }
+        heldout = try sources.first { $0.name == "heldout" }.map { try ShardSet(folder: $0.path) }
         guard let tokenizerPath = recipe.model.tokenizer else {
             throw TrainingError("\(recipe.file): model.tokenizer is required (e.g. Datasets/tokenizers/calm-tiny.json)")
         }
@@ -90,12 +94,41 @@ public final class PretrainStage: ShardedStage {
     func levelLoss(_ examples: [PretrainExample], groups: [Variable]) -> Variable? {
         var firstImage = [Int](), next = 0
         for example in examples { firstImage.append(next); next += example.pixels.count }
-        return meanCrossEntropy(levelHeads.compactMap { scale, head in
-            let rows = examples.indices.flatMap { i in examples[i].levels.filter { $0.attribute.scale == scale }.map { (i, $0.attribute, $0.level) } }
+        return meanCrossEntropy(classifyLevels(zip(firstImage, examples.map(\.levels)).map { $0 }, groups: groups))
+    }
+
+    /// The level heads' logits for the (image, attribute, level) rows `asked` names: each image's
+    /// row index in `groups` with the levels its answer names.
+    private func classifyLevels(_ asked: [(image: Int, levels: [(attribute: Attribute, level: Int)])], groups: [Variable]) -> [ClassifiedRows] {
+        levelHeads.compactMap { scale, head in
+            let rows = asked.flatMap { image, levels in levels.filter { $0.attribute.scale == scale }.map { (image, $0.attribute, $0.level) } }
             guard !rows.isEmpty else { return nil }
-            let tokens = groups[scale == .low ? 0 : 1].indexSelect(axis: 0, Tensor(rows.map { Int64(firstImage[$0.0]) }))
+            let tokens = groups[scale == .low ? 0 : 1].indexSelect(axis: 0, Tensor(rows.map { Int64($0.0) }))
             return head.classify(tokens.reshaped([rows.count, -1]), rows.map { ($0.1, $0.2) })
-        })
+        }
+    }
+
+    /// With level heads and a shards source named `heldout`: per attribute, the accuracy and
+    /// balanced accuracy (`LevelAccuracy`) of the levels the heads name from each held-out photo's
+    /// Q-Former tokens (its centred square, as it is). Whether the tokens carry what an answer
+    /// should name, apart from whether the language model names it.
+    public func evaluate() throws -> [String: Double] {
+        guard let heldout, !levelHeads.isEmpty else { return [:] }
+        var options = ShardReader<(pixels: [Float], levels: [(attribute: Attribute, level: Int)])>.Options(
+            batchSize: self.options.batchSize, seed: self.options.seed, shuffleBuffer: 0, workers: self.options.workers)
+        options.epochs = 1
+        let attributes = levelHeads.flatMap(\.head.attributes)
+        let reader = try ShardReader(shards: heldout, options: options) { [generator, encoder] record, _ in
+            let working = WorkingImage(generator.workingSquare(try record.decodedImage()), longSide: encoder.imageSide)
+            return (encoder.pixels(working.image), attributes.map { ($0, $0.levels.firstIndex(of: ImageAttributes.level($0, of: working)!)!) })
+        }
+        var tally = LevelAccuracy()
+        let side = encoder.imageSide
+        while let batch = try reader.next(), !batch.isEmpty {
+            let groups = model.mfam(model.vision(Variable(Tensor(Array(batch.map(\.pixels).joined()), shape: [batch.count, 3, side, side]))))
+            tally.record(classifyLevels(batch.enumerated().map { ($0.offset, $0.element.levels) }, groups: groups))
+        }
+        return tally.metrics
     }
 
     /// The reader's next batch of examples; the time spent waiting for it adds to `dataWaitSeconds`.

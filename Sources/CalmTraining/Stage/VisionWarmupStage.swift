@@ -141,18 +141,8 @@ public final class VisionWarmupStage: EvaluatingStage {
             if !judgements.isEmpty { examples.append(Self.example(generator.sample(image: image, id: record.id, epoch: 0, scale: .high), side: side)) }
             return examples
         }
-        while let batch = try reader.next(), !batch.isEmpty {
-            for group in classify(batch.flatMap { $0 }) {
-                let values = group.logits.value.toArray(Float.self)
-                for (row, attribute) in group.attributes.enumerated() {
-                    tally.record(targets: [attribute: group.head.level(ofClass: group.targets[row])],
-                                 named: [attribute: group.head.named(attribute, row: row, logits: values)])
-                }
-            }
-        }
-        return Dictionary(uniqueKeysWithValues: tally.rows.flatMap { row in
-            [("\(row.attribute.rawValue).accuracy", row.accuracy ?? 0), ("\(row.attribute.rawValue).balanced", row.balancedAccuracy)]
-        })
+        while let batch = try reader.next(), !batch.isEmpty { tally.record(classify(batch.flatMap { $0 })) }
+        return tally.metrics
     }
 
     public var dataPosition: String { reader.position.text }
