@@ -32,16 +32,12 @@ public struct ImageAttributes: Sendable {
     }
 
     /// `ImageAttributes(working).value(attribute)`, measuring only what the attribute needs: one
-    /// pass over the pixels for a whole-image pixel statistic, the edge orientation for tilt, the
-    /// saliency and composition for the other middle-scale attributes (the grid cells are
-    /// skipped). Single-attribute labels and level targeting measure this way.
+    /// pass over the pixels for a whole-image pixel statistic, `MidLevelMeasurement.value(_:of:)`
+    /// for a composition attribute (the grid cells are skipped). Single-attribute labels and
+    /// level targeting measure this way.
     public static func value(_ attribute: Attribute, of working: WorkingImage) -> Double? {
         if LowLevelMeasurement.attributes.contains(attribute) { return LowLevelMeasurement(working).value(attribute) }
-        if attribute == .tilt {
-            let (degrees, coherence) = horizonTilt(working.luma)
-            return tiltMagnitude(degrees: degrees, coherence: coherence)
-        }
-        if attribute.scale == .middle { return MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma)).value(attribute) }
+        if attribute.scale == .middle { return MidLevelMeasurement.value(attribute, of: working) }
         return ImageAttributes(working).value(attribute)
     }
 
@@ -106,7 +102,7 @@ public struct ImageAttributes: Sendable {
     /// `value(_:of:)`): a single-attribute sample's label.
     public static func level(_ attribute: Attribute, of working: WorkingImage) -> String? {
         if attribute == .brightestRegion { return ImageAttributes(working).level(attribute) }
-        if attribute == .placement { return MidLevelMeasurement(working, saliency: SaliencyMap(luma: working.luma)).placementLevel }
+        if attribute == .placement { return MidLevelMeasurement.placementLevel(of: working) }
         return value(attribute, of: working).map { attribute.levels[levelIndex(attribute, value: $0, side: working.side)] }
     }
 

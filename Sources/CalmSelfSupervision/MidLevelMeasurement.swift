@@ -37,15 +37,10 @@ public struct MidLevelMeasurement: Equatable, Sendable {
         let centroid = saliency.centroid
         subjectX = centroid.x
         subjectY = centroid.y
-        let thirds = [1.0 / 3, 2.0 / 3]
-        thirdsDistance = thirds.flatMap { px in thirds.map { py in hypot(centroid.x - px, centroid.y - py) } }.min()!
-        centreDistance = hypot(centroid.x - 0.5, centroid.y - 0.5)
-        symmetry = mirrorCorrelation(image.luma.areaResized(width: SaliencyMap.size, height: SaliencyMap.size))
+        (thirdsDistance, centreDistance) = powerPointDistances(centroid)
+        symmetry = mirrorSymmetry(image.luma)
         (horizontalBalance, verticalBalance) = weightBalance(saliency.map)
-
-        let (gx, gy) = image.luma.sobel()
-        let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
-        clutter = Double(magnitudes.filter { $0 > 0.05 }.count) / Double(max(1, magnitudes.count))
+        clutter = edgeDensity(image.luma)
         (tilt, lineCoherence) = horizonTilt(image.luma)
         depthOfField = subjectSharpnessRatio(image.luma, saliency: saliency.map)
     }
@@ -67,10 +62,56 @@ public struct MidLevelMeasurement: Equatable, Sendable {
 
     /// Placement's level, which is categorical: centred within 0.12 of the centre, else "on a
     /// third" within 0.12 of a power point, else off-centre.
-    public var placementLevel: String {
+    public var placementLevel: String { Self.placementLevel(thirdsDistance: thirdsDistance, centreDistance: centreDistance) }
+
+    static func placementLevel(thirdsDistance: Double, centreDistance: Double) -> String {
         if centreDistance < 0.12 { return "centred" }
         return thirdsDistance < 0.12 ? "on a third" : "off-centre"
     }
+
+    /// `MidLevelMeasurement(image, saliency: SaliencyMap(luma: image.luma)).value(attribute)`,
+    /// computing only what the attribute needs: the 64 px luma for symmetry, the edges for clutter
+    /// and tilt, the saliency map for the others (single-attribute labels and targeting measure
+    /// this way, up to 9 windows a sample). Nil for the other scales' attributes.
+    static func value(_ attribute: Attribute, of image: WorkingImage) -> Double? {
+        switch attribute {
+        case .symmetry: return mirrorSymmetry(image.luma)
+        case .clutter: return edgeDensity(image.luma)
+        case .tilt:
+            let (degrees, coherence) = horizonTilt(image.luma)
+            return tiltMagnitude(degrees: degrees, coherence: coherence)
+        case .placement: return powerPointDistances(SaliencyMap(luma: image.luma).centroid).thirds
+        case .depthOfField: return subjectSharpnessRatio(image.luma, saliency: SaliencyMap(luma: image.luma).map)
+        case .horizontalBalance: return weightBalance(SaliencyMap(luma: image.luma).map).horizontal
+        case .verticalBalance: return weightBalance(SaliencyMap(luma: image.luma).map).vertical
+        default: return nil
+        }
+    }
+
+    /// Placement's level of `image`, from its saliency alone.
+    static func placementLevel(of image: WorkingImage) -> String {
+        let (thirds, centre) = powerPointDistances(SaliencyMap(luma: image.luma).centroid)
+        return placementLevel(thirdsDistance: thirds, centreDistance: centre)
+    }
+}
+
+/// `thirdsDistance` and `centreDistance` of a subject centroid.
+func powerPointDistances(_ centroid: (x: Double, y: Double)) -> (thirds: Double, centre: Double) {
+    let thirds = [1.0 / 3, 2.0 / 3]
+    return (thirds.flatMap { px in thirds.map { py in hypot(centroid.x - px, centroid.y - py) } }.min()!,
+            hypot(centroid.x - 0.5, centroid.y - 0.5))
+}
+
+/// `MidLevelMeasurement.symmetry` of a luma plane.
+func mirrorSymmetry(_ luma: Plane) -> Double {
+    mirrorCorrelation(luma.areaResized(width: SaliencyMap.size, height: SaliencyMap.size))
+}
+
+/// `MidLevelMeasurement.clutter` of a luma plane.
+func edgeDensity(_ luma: Plane) -> Double {
+    let (gx, gy) = luma.sobel()
+    let magnitudes = zip(gx.values, gy.values).map { ($0 * $0 + $1 * $1).squareRoot() }
+    return Double(magnitudes.filter { $0 > 0.05 }.count) / Double(max(1, magnitudes.count))
 }
 
 func mirrorCorrelation(_ plane: Plane) -> Double {

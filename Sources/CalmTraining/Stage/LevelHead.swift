@@ -52,13 +52,13 @@ struct LevelHead {
     /// The parameters' prefix ("warmup.low_heads").
     let name: String
     let weight: Variable, bias: Variable
+    /// The attributes it names, in class order.
+    let attributes: [Attribute]
     /// Each attribute's first class.
     let first: [Attribute: Int]
     /// The attribute and level of each class.
     let levels: [(attribute: Attribute, level: String)]
 
-    /// The attributes it names, in class order.
-    var attributes: [Attribute] { levels.map(\.attribute).reduce(into: []) { if $0.last != $1 { $0.append($1) } } }
 
     /// Nil without attributes.
     init?(name: String, attributes: [Attribute], width: Int, using initializer: inout Initializer) {
@@ -68,7 +68,7 @@ struct LevelHead {
             first[attribute] = levels.count
             levels += attribute.levels.map { (attribute, $0) }
         }
-        (self.name, self.first, self.levels) = (name, first, levels)
+        (self.name, self.attributes, self.first, self.levels) = (name, attributes, first, levels)
         weight = initializer.normal([levels.count, width], name: name + ".weight")
         bias = Initializer.constant([levels.count], 0, name: name + ".bias")
     }

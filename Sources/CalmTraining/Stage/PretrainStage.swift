@@ -94,7 +94,7 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
     func levelLoss(_ examples: [PretrainExample], groups: [Variable]) -> Variable? {
         var firstImage = [Int](), next = 0
         for example in examples { firstImage.append(next); next += example.pixels.count }
-        return meanCrossEntropy(classifyLevels(zip(firstImage, examples.map(\.levels)).map { $0 }, groups: groups))
+        return meanCrossEntropy(classifyLevels(examples.indices.map { (firstImage[$0], examples[$0].levels) }, groups: groups))
     }
 
     /// The level heads' logits for the (image, attribute, level) rows `asked` names: each image's
