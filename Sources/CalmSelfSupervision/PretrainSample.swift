@@ -80,6 +80,13 @@ public struct PretrainSampleGenerator: Sendable {
         return WorkingImage(image.centerCropped(width: side, height: side), longSide: longSide).image
     }
 
+    /// The answer to a single-attribute question: it first repeats the question's topic ("As for
+    /// the exposure, it shows …"), which is easy to learn to copy, so that the level then follows
+    /// its own attribute.
+    public static func focusedAnswer(_ attribute: Attribute, sentence: String) -> String {
+        "As for \(Questions.topic(attribute)), " + lowercasedFirst(sentence)
+    }
+
     /// A random square window of `image` (`recomposeSides`) at the working resolution `longSide`.
     static func window(of image: RGBImage, longSide: Int, using rng: inout SeededRandom) -> RGBImage {
         let side = Int((Double(min(image.width, image.height)) * Double.random(in: recomposeSides, using: &rng)).rounded())
@@ -126,10 +133,7 @@ public struct PretrainSampleGenerator: Sendable {
         let measured = focused ? nil : ImageAttributes(working)
         let targets = Dictionary(uniqueKeysWithValues: chosen.map { ($0, measured?.level($0) ?? ImageAttributes.level($0, of: working)!) })
         let sentences = chosen.map { renderer.sentence($0, level: targets[$0]!, using: &rng) }
-        // A single-attribute answer first repeats the question's topic ("As for the exposure, it
-        // shows …"): copying it is easy to learn, and the level then follows its own attribute.
-        let answer = focused ? "As for \(Questions.topic(chosen[0])), " + lowercasedFirst(sentences[0])
-                             : joinClauses(sentences, using: &rng)
+        let answer = focused ? Self.focusedAnswer(chosen[0], sentence: sentences[0]) : joinClauses(sentences, using: &rng)
         return PretrainSample(scale: scale, images: [image], question: question, answer: answer, targets: targets, edit: nil)
     }
 

@@ -29,6 +29,28 @@ final class PretrainEvaluationTests: XCTestCase {
         }
     }
 
+    /// Every single-attribute answer the pretraining teaches can be generated under the
+    /// evaluation's decoding: its repetition control bans none of the answer's tokens. (With
+    /// trigrams banned, "As for the depth of field, … a shallow depth of field" cannot be said.)
+    func testEveryTaughtAnswerCanBeGenerated() throws {
+        let evaluation = try evaluation(), tokenizer = evaluation.encoder.tokenizer
+        let vocabulary = evaluation.model.config.language.vocabularySize
+        for attribute in Attribute.allCases where attribute.scale != .high {
+            for level in attribute.levels {
+                for sentence in SentenceRenderer.templateSentences(attribute, level: level) {
+                    let answer = PretrainSampleGenerator.focusedAnswer(attribute, sentence: sentence)
+                    let ids = tokenizer.encode(answer) + [evaluation.encoder.endOfTurnId]
+                    let banned = ids.indices.filter { k in
+                        var logits = [Float](repeating: 0, count: vocabulary)
+                        banRepeatedNgrams(&logits, context: Array(ids[..<k]), size: evaluation.noRepeatNgramSize)
+                        return logits[ids[k]] == -.infinity
+                    }
+                    XCTAssertEqual(banned, [], "\(answer)")
+                }
+            }
+        }
+    }
+
     func testReportCountsEveryQuestion() throws {
         var evaluation = try evaluation()
         (evaluation.questionsPerScale, evaluation.pairsPerPhoto, evaluation.maxTokens, evaluation.focusedMaxTokens) = (1, 2, 8, 8)

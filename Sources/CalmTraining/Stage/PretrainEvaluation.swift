@@ -31,9 +31,11 @@ public struct PretrainEvaluation {
     /// a loop runs to the budget, so it bounds the evaluation's cost.
     public var maxTokens = 64
     public var focusedMaxTokens = 24
-    /// Generated answers never repeat an n-gram of this many tokens (0 is off): the small models'
-    /// greedy answers otherwise loop ("The photo has sharp detail. The photo has sharp detail.").
-    public var noRepeatNgramSize = 3
+    /// Generated answers never repeat an n-gram of this many tokens (0, the default, is off).
+    /// Off because taught answers repeat themselves: "As for the depth of field, … a shallow depth
+    /// of field" cannot be said with trigrams banned, and the level words that can be said instead
+    /// are not the model's reading. Loops end at the token budgets, and the first mention counts.
+    public var noRepeatNgramSize = 0
     /// The first generated answers kept in the report, for reading.
     public var examples = 6
 
