@@ -26,12 +26,16 @@ struct EvalAttributes: ParsableCommand {
     @Option(help: "Questions per photo about each single low- or middle-scale attribute.") var focused = 1
     @Option(help: "Edited pairs per photo.") var pairs = 2
     @Option(help: "Evaluate only the first N photos.") var limit: Int?
-    @Option(help: "Generated answers never repeat an n-gram of this many tokens; 0 is off.") var noRepeatNgram = 3
+    @Option(help: "Generated answers never repeat an n-gram of this many tokens; 0 (off) lets answers repeat their question's topic, as taught.")
+    var noRepeatNgram = 0
+    @Option(help: "How many generated answers (the first, with their questions and measured levels) the report lists.")
+    var examples = 6
     @Flag(help: "Print the report as JSON (the default prints a table).") var json = false
 
     func validate() throws {
         guard (checkpoint == nil) != (recipe == nil) else { throw ValidationError("Give either --checkpoint or --recipe.") }
         try validateRepetitionControl(noRepeatNgram: noRepeatNgram)
+        guard examples >= 0 else { throw ValidationError("--examples must be at least 0, got \(examples)") }
     }
 
     func run() throws {
@@ -41,6 +45,7 @@ struct EvalAttributes: ParsableCommand {
         evaluation.questionsPerAttribute = focused
         evaluation.pairsPerPhoto = pairs
         evaluation.noRepeatNgramSize = noRepeatNgram
+        evaluation.examples = examples
         let report = try evaluation.run(photos: Array(try loadPhotos().prefix(limit ?? .max)))
         print(json ? report.json : report.table)
     }
