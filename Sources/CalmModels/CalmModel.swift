@@ -49,13 +49,13 @@ public final class CalmModel: Module {
         llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask))
     }
 
-    /// Mean next-token cross-entropy over the answer tokens, each counted `batch.labelWeights`
-    /// times. Only the positions with a label go through the output head (a quarter of them at
-    /// the reference shapes), and the last language-model layer runs only from the first
-    /// labelled position on. `visual`: as in `inputEmbeddings`.
+    /// Mean next-token cross-entropy over the answer tokens. Only the positions with a label
+    /// go through the output head (a quarter of them at the reference shapes), and the last
+    /// language-model layer runs only from the first labelled position on. `visual`: as in
+    /// `inputEmbeddings`.
     public func loss(_ batch: MultimodalBatch, visual: Variable? = nil) -> Variable {
         let t = batch.length, labels = batch.labels.toArray(Int64.self)
-        let rows = labels.indices.filter { labels[$0] != -100 }.flatMap { repeatElement($0, count: batch.labelWeights[$0]) }
+        let rows = labels.indices.filter { labels[$0] != -100 }
         guard let first = rows.map({ $0 % t }).min() else {  // 0, as PyTorch gives
             return llm.logits(llm.hiddenStates(inputEmbeddings(batch, visual: visual), mask: batch.routingMask)).crossEntropy(targets: batch.labels)
         }

@@ -32,16 +32,12 @@ public struct MultimodalSample: Sendable {
     public var ids: [Int]
     /// Per id: whether the model is trained to predict it (answer tokens; from `ChatTemplate.encode`).
     public var lossMask: [Bool]
-    /// Per id: how many times its loss term counts (1 unless emphasized, e.g. a level phrase in
-    /// pretraining). Integer weights make the weighted mean an ordinary mean over repeated terms.
-    public var lossWeights: [Int]
     /// The visual groups the text may attend to (multi-scale routing); all at instruct time.
     public var visibleGroups: Set<VisualGroup>
 
     public init(ids: [Int], lossMask: [Bool]? = nil, visibleGroups: Set<VisualGroup> = Set(VisualGroup.allCases)) {
         self.ids = ids
         self.lossMask = lossMask ?? [Bool](repeating: false, count: ids.count)
-        self.lossWeights = [Int](repeating: 1, count: ids.count)
         self.visibleGroups = visibleGroups
     }
 
@@ -71,8 +67,6 @@ public struct MultimodalBatch {
     public let tokens: Tensor
     /// Next-token targets [B, T] (int64): the id at t+1 where it is an answer token, else -100.
     public let labels: Tensor
-    /// Per flattened position b·T + t with a label, how many times its loss term counts.
-    public let labelWeights: [Int]
     /// Images [N, 3, S, S], one per placeholder.
     public let images: Tensor
     /// Per flattened position b·T + t of a visual slot, its row in the visual tokens
@@ -93,28 +87,24 @@ public struct MultimodalBatch {
     public var imageCount: Int { images.rank == 4 ? images.shape[0] : 0 }
     /// Positions with a next-token target: the terms `CalmModel.loss` averages.
     public var labeledTokens: Int { labels.toArray(Int64.self).filter { $0 != -100 }.count }
-    /// The terms `CalmModel.loss` averages, each labelled position counted by its weight.
-    public var lossTerms: Int {
-        zip(labels.toArray(Int64.self), labelWeights).reduce(0) { $0 + ($1.0 == -100 ? 0 : $1.1) }
-    }
 
     public init(samples: [MultimodalSample], images: Tensor, tokenIds: CalmTokenIds, config: CalmConfig,
                 padId: Int = 0, length: Int? = nil) throws {
         let (nq, nt) = (config.mfam.queries, config.mfam.thematicGrid * config.mfam.thematicGrid)
         let perImage = config.visualTokens
-        var expandedIds = [[Int]](), losses = [[Bool]](), weights = [[Int]](), slots = [[(image: Int, group: VisualGroup)?]]()
+        var expandedIds = [[Int]](), losses = [[Bool]](), slots = [[(image: Int, group: VisualGroup)?]]()
         var imageCount = 0
         for (s, sample) in samples.enumerated() {
-            guard sample.lossMask.count == sample.ids.count, sample.lossWeights.count == sample.ids.count else {
-                throw SequenceError("sample \(s): \(sample.ids.count) ids but \(sample.lossMask.count) loss-mask entries and \(sample.lossWeights.count) loss weights")
+            guard sample.lossMask.count == sample.ids.count else {
+                throw SequenceError("sample \(s): \(sample.ids.count) ids but \(sample.lossMask.count) loss-mask entries")
             }
-            var ids = [Int](), loss = [Bool](), weight = [Int](), slot = [(image: Int, group: VisualGroup)?]()
-            for (i, (id, trained)) in zip(sample.ids, sample.lossMask).enumerated() {
+            var ids = [Int](), loss = [Bool](), slot = [(image: Int, group: VisualGroup)?]()
+            for (id, trained) in zip(sample.ids, sample.lossMask) {
                 guard (0..<config.language.vocabularySize).contains(id) else {
                     throw SequenceError("sample \(s): token id \(id) outside the vocabulary of \(config.language.vocabularySize)")
                 }
                 guard id == tokenIds.image else {
-                    ids.append(id); loss.append(trained); weight.append(sample.lossWeights[i]); slot.append(nil)
+                    ids.append(id); loss.append(trained); slot.append(nil)
                     continue
                 }
                 for group in VisualGroup.allCases {
@@ -123,11 +113,10 @@ public struct MultimodalBatch {
                     ids += [Int](repeating: padId, count: count)
                     slot += [(image: Int, group: VisualGroup)?](repeating: (imageCount, group), count: count)
                     loss += [Bool](repeating: false, count: count + 1)
-                    weight += [Int](repeating: 1, count: count + 1)
                 }
                 imageCount += 1
             }
-            expandedIds.append(ids); losses.append(loss); weights.append(weight); slots.append(slot)
+            expandedIds.append(ids); losses.append(loss); slots.append(slot)
         }
         guard imageCount == (images.rank == 4 ? images.shape[0] : 0) else {
             throw SequenceError("the samples hold \(imageCount) <image> placeholder(s) but \(images.rank == 4 ? images.shape[0] : 0) image(s) were given")
@@ -137,16 +126,12 @@ public struct MultimodalBatch {
 
         var tokens = [Int64](repeating: Int64(padId), count: samples.count * t)
         var labels = [Int64](repeating: -100, count: samples.count * t)
-        var labelWeights = [Int](repeating: 1, count: samples.count * t)
         var visualSlots = [(position: Int, row: Int)]()
         var seenInGroup = [Int](repeating: 0, count: imageCount * VisualGroup.allCases.count)
         for (b, ids) in expandedIds.enumerated() {
             for (i, id) in ids.enumerated() {
                 tokens[b * t + i] = Int64(id)
-                if i + 1 < ids.count && losses[b][i + 1] {
-                    labels[b * t + i] = Int64(ids[i + 1])
-                    labelWeights[b * t + i] = weights[b][i + 1]
-                }
+                if i + 1 < ids.count && losses[b][i + 1] { labels[b * t + i] = Int64(ids[i + 1]) }
                 guard let (image, group) = slots[b][i] else { continue }
                 let key = image * VisualGroup.allCases.count + group.rawValue, k = seenInGroup[key]
                 seenInGroup[key] += 1
@@ -156,7 +141,6 @@ public struct MultimodalBatch {
         }
         self.tokens = Tensor(tokens, shape: [samples.count, t])
         self.labels = Tensor(labels, shape: [samples.count, t])
-        self.labelWeights = labelWeights
         self.images = images
         self.visualSlots = visualSlots
         self.lengths = expandedIds.map(\.count)

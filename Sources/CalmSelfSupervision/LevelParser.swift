@@ -22,42 +22,21 @@ public struct LevelParser: Sendable {
     }
 
     /// Lowercase words of letters, digits and apostrophes; everything else separates.
-    static func words(_ text: String) -> [String] { wordRanges(text).map(\.word) }
-
-    /// The words of `text` with where each stands in it.
-    static func wordRanges(_ text: String) -> [(word: String, range: Range<String.Index>)] {
-        var found: [(word: String, range: Range<String.Index>)] = [], start: String.Index?
-        for i in text.indices {
-            let character = text[i]
-            if character.isLetter || character.isNumber || character == "'" {
-                if start == nil { start = i }
-            } else if let first = start {
-                found.append((text[first..<i].lowercased(), first..<i))
-                start = nil
-            }
-        }
-        if let first = start { found.append((text[first...].lowercased(), first..<text.endIndex)) }
-        return found
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
     }
 
     /// Every (attribute, level) named in `text`, in order of appearance.
     public func mentions(in text: String) -> [(attribute: Attribute, level: String)] {
-        matches(in: text).map { ($0.attribute, $0.level) }
-    }
-
-    /// Where in `text` each level phrase stands, in order of appearance.
-    public func phraseRanges(in text: String) -> [Range<String.Index>] { matches(in: text).map(\.range) }
-
-    private func matches(in text: String) -> [(attribute: Attribute, level: String, range: Range<String.Index>)] {
-        let located = LevelParser.wordRanges(text), words = located.map(\.word)
-        var found: [(attribute: Attribute, level: String, range: Range<String.Index>)] = []
+        let words = LevelParser.words(text)
+        var found: [(attribute: Attribute, level: String)] = []
         var i = 0
         while i < words.count {
             let match = phrases[words[i]]?.first { candidate in
                 i + candidate.0.count <= words.count && Array(words[i..<(i + candidate.0.count)]) == candidate.0
             }
             if let (phrase, entry) = match {
-                found.append((entry.attribute, entry.level, located[i].range.lowerBound..<located[i + phrase.count - 1].range.upperBound))
+                found.append((entry.attribute, entry.level))
                 i += phrase.count
             } else {
                 i += 1

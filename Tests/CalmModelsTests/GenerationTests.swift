@@ -17,7 +17,9 @@ final class GenerationTests: XCTestCase {
             XCTAssertEqual(generated.ids.count, 5)
             XCTAssertEqual(generated.stop, .maxTokens)
             for step in 0..<5 {
-                let sample = MultimodalSample(ids: prompt.ids + generated.ids[..<step], visibleGroups: prompt.visibleGroups)
+                var sample = prompt
+                sample.ids += generated.ids[..<step]
+                sample.lossMask += [Bool](repeating: false, count: step)
                 let batch = try MultimodalBatch(samples: [sample], images: image, tokenIds: fixture.tokenIds, config: fixture.config)
                 let logits = noGrad { model.logits(batch) }
                 let last = logits.value.slice(axis: 1, (batch.length - 1)..<batch.length).toArray(Float.self)

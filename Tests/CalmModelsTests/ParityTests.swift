@@ -31,28 +31,6 @@ final class ParityTests: XCTestCase {
             assertClose(grad, expected, atol: 2e-5, rtol: 1e-3, name)
         }
     }
-
-    /// With label weights, the loss is the weighted mean of the per-token cross-entropies of the
-    /// peer's logits.
-    func testLabelWeightsWeighTheMeanOfThePeersCrossEntropies() throws {
-        let fixture = try MicroFixture(), model = try fixture.model()
-        var samples = fixture.samples
-        for s in samples.indices { samples[s].lossWeights = samples[s].ids.indices.map { 1 + $0 % 3 } }
-        let batch = try MultimodalBatch(samples: samples, images: fixture.tensors["images"]!, tokenIds: fixture.tokenIds, config: fixture.config)
-        let logits = fixture.tensors["logits"]!, vocabulary = logits.shape[2], rows = logits.toDoubles()
-        let labels = batch.labels.toArray(Int64.self)
-        var (sum, weights) = (0.0, 0.0)
-        for (position, label) in labels.enumerated() where label != -100 {
-            let row = rows[(position * vocabulary)..<((position + 1) * vocabulary)], top = row.max()!
-            let logSumExp = top + log(row.reduce(0) { $0 + exp($1 - top) })
-            let weight = Double(batch.labelWeights[position])
-            sum += weight * (logSumExp - row[row.startIndex + Int(label)])
-            weights += weight
-        }
-        XCTAssertGreaterThan(Set(labels.indices.filter { labels[$0] != -100 }.map { batch.labelWeights[$0] }).count, 1)
-        XCTAssertEqual(Double(batch.lossTerms), weights)
-        XCTAssertEqual(model.loss(batch).value.item, sum / weights, accuracy: 1e-5)
-    }
 }
 
 /// |a - b| ≤ atol + rtol·|b| elementwise, reporting the worst element.

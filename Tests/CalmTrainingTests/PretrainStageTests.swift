@@ -36,25 +36,6 @@ final class PretrainStageTests: XCTestCase {
         XCTAssertEqual(cut.ids, Array(sample.ids.prefix(12)))
     }
 
-    /// `pretrain.level_phrase_weight` weighs exactly the answer tokens of the level phrase.
-    func testLevelPhraseTokensCountTheirWeight() throws {
-        let question = "<image>\nHow is the amount of detail and clutter in this photo?", answer = "I notice a busy, crowded frame."
-        let plain = try PretrainStage(recipe: try recipe()).encoder.sequence(question: question, answer: answer, scale: .middle)
-        XCTAssertEqual(Set(plain.lossWeights), [1])
-        let encoder = try PretrainStage(recipe: try recipe(["pretrain.level_phrase_weight=4"])).encoder
-        let weighted = try encoder.sequence(question: question, answer: answer, scale: .middle)
-        XCTAssertEqual(weighted.ids, plain.ids)
-        let emphasized = weighted.ids.indices.filter { weighted.lossWeights[$0] != 1 }
-        XCTAssertEqual(emphasized.map { weighted.lossWeights[$0] }, [Int](repeating: 4, count: emphasized.count))
-        XCTAssertTrue(emphasized.allSatisfy { weighted.lossMask[$0] })
-        XCTAssertEqual(emphasized, Array(emphasized.first!...emphasized.last!), "one run of tokens")
-        let text = try encoder.tokenizer.decode(emphasized.map { weighted.ids[$0] })
-        XCTAssertEqual(text.trimmingCharacters(in: .whitespaces), "a busy, crowded frame")
-        XCTAssertThrowsError(try recipe(["pretrain.level_phrase_weight=0"])) { error in
-            XCTAssertTrue("\(error)".contains("pretrain.level_phrase_weight"), "\(error)")
-        }
-    }
-
     func testBatchesAreDeterministicAndResumeExactly() throws {
         let first = try PretrainStage(recipe: try recipe()), second = try PretrainStage(recipe: try recipe())
         var random = RandomGenerator(seed: 0)

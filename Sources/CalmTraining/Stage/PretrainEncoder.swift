@@ -13,8 +13,6 @@ public struct PretrainEncoder: Sendable {
     /// The vision encoder's input side.
     public let imageSide: Int
     public let template = ChatTemplate.plain
-    /// Finds the level phrases that `options.levelPhraseWeight` weighs.
-    let levelParser = LevelParser()
 
     public init(tokenizer: Tokenizer, options: PretrainOptions, imageSide: Int) throws {
         self.tokenizer = tokenizer
@@ -43,27 +41,8 @@ public struct PretrainEncoder: Sendable {
     public func sequence(question: String, answer: String, scale: Scale) throws -> MultimodalSample {
         let encoded = try template.encode([Turn(.user, question), Turn(.assistant, answer)], with: tokenizer)
         let kept = min(encoded.ids.count, options.textTokens)
-        var sample = MultimodalSample(ids: Array(encoded.ids.prefix(kept)), lossMask: Array(encoded.lossMask.prefix(kept)),
-                                      visibleGroups: visibleGroups(scale))
-        if options.levelPhraseWeight > 1, let start = encoded.lossMask.firstIndex(of: true) {
-            for (k, inPhrase) in try levelPhraseTokens(answer).enumerated() where inPhrase && start + k < kept {
-                sample.lossWeights[start + k] = options.levelPhraseWeight
-            }
-        }
-        return sample
-    }
-
-    /// Per token of `answer` (encoded alone, as the template encodes a turn): whether it
-    /// overlaps a level phrase (`LevelParser.phraseRanges`). Token spans come from decoding
-    /// growing prefixes, so they are exact for any byte-level split.
-    func levelPhraseTokens(_ answer: String) throws -> [Bool] {
-        let ids = tokenizer.encode(answer), utf8 = answer.utf8
-        let phrases = levelParser.phraseRanges(in: answer).map {
-            utf8.distance(from: utf8.startIndex, to: $0.lowerBound)..<utf8.distance(from: utf8.startIndex, to: $0.upperBound)
-        }
-        var ends = [0]
-        for k in ids.indices { ends.append(try tokenizer.decode(Array(ids[...k])).utf8.count) }
-        return ids.indices.map { k in phrases.contains { $0.overlaps(ends[k]..<ends[k + 1]) } }
+        return MultimodalSample(ids: Array(encoded.ids.prefix(kept)), lossMask: Array(encoded.lossMask.prefix(kept)),
+                                visibleGroups: visibleGroups(scale))
     }
 
     /// A prompt for generation: the question and an open assistant turn.

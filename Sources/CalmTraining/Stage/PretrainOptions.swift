@@ -26,10 +26,6 @@ public struct PretrainOptions: Equatable, Sendable {
     /// Weight of the level heads' loss (`pretrain.level_heads`; 0: no heads): linear heads on a
     /// single-image sample's Q-Former tokens of its scale name the levels its answer names.
     public var levelHeads: Double
-    /// How many times each answer token of a level phrase counts in the answer loss
-    /// (`pretrain.level_phrase_weight`, default 1): the few tokens that depend on the photo
-    /// weigh against the frame's many that do not.
-    public var levelPhraseWeight: Int
     /// The kinds of edit that make the pairs (`pretrain.pair_edits`, default all of them).
     public var pairEdits: [ImageEdit.Kind]
     /// A JSONL cue bank (`pretrain.cue_bank`) and how it combines with the grammar (`pretrain.cue_bank_mode`).
@@ -54,7 +50,6 @@ public struct PretrainOptions: Equatable, Sendable {
         targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
         recompose = try r.double("pretrain.recompose", default: 0, min: 0, max: 1)
         levelHeads = try r.double("pretrain.level_heads", default: 0, min: 0)
-        levelPhraseWeight = try r.int("pretrain.level_phrase_weight", default: 1, min: 1)
         let edits = try r.strings("pretrain.pair_edits", default: ImageEdit.Kind.allCases.map(\.rawValue))
         pairEdits = try edits.map { name in
             guard let kind = ImageEdit.Kind(rawValue: name) else {

@@ -80,7 +80,7 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
         let examples = try nextExamples(), batches = try makeBatches(examples, shards: count)
         guard !levelHeads.isEmpty else { return batches.map { MicroBatchShard(model, $0) } }
         return zip(batches, MultimodalBatch.shardRanges(samples: examples.count, count: count)).map { batch, range in
-            MicroBatchShard(tokens: batch.labeledTokens, images: batch.imageCount, averagedOver: batch.lossTerms) { [self] in
+            MicroBatchShard(tokens: batch.labeledTokens, images: batch.imageCount, averagedOver: batch.labeledTokens) { [self] in
                 let groups = model.mfam(model.vision(Variable(batch.images)))
                 let answers = model.loss(batch, visual: Variable.cat(groups, axis: 1))
                 return levelLoss(Array(examples[range]), groups: groups).map { answers + $0 * levelWeight } ?? answers
