@@ -60,8 +60,10 @@ def main():
     print("| judgement | chance | majority | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
     pairs = {n: {r["attribute"]: r for r in report["generated"]["attributes"] if r["scale"] == "high"} for n, report in models}
-    for base in [r for r in first["generated"]["attributes"] if r["scale"] == "high"]:
-        a = base["attribute"]
+    # Rows (and their chance and majority) from the first report that judged pairs: a step-0 or
+    # phase-1 report first in line has none.
+    judged = next((pairs[n] for n in names if pairs[n]), {})
+    for a, base in judged.items():
         # A model pretrained without pairs (phase 1) has no row: "-".
         cells = [percent(pairs[n][a]["correct"] / pairs[n][a]["asked"] if a in pairs[n] else None) for n in names]
         print(f"| {a} | {percent(base['chance'])} | {percent(base['majority'])} | " + " | ".join(cells) + " |")

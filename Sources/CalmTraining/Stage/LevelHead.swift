@@ -59,7 +59,6 @@ struct LevelHead {
     /// The attribute and level of each class.
     let levels: [(attribute: Attribute, level: String)]
 
-
     /// Nil without attributes.
     init?(name: String, attributes: [Attribute], width: Int, using initializer: inout Initializer) {
         guard !attributes.isEmpty else { return nil }
