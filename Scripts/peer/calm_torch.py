@@ -136,23 +136,35 @@ class QFormerLayer(nn.Module):
         self.cross_norm, self.cross_attn = nn.LayerNorm(d, eps=EPS), Attention(d, heads)
         self.mlp_norm, self.mlp = nn.LayerNorm(d, eps=EPS), MLP(d, hidden)
 
-    def forward(self, q, tap):
+    def forward(self, q, tap, regions=None):
         q = q + self.self_attn(self.self_norm(q))
-        q = q + self.cross_attn(self.cross_norm(q), context=tap)
+        q = q + self.cross_attn(self.cross_norm(q), context=tap, causal_mask=regions)
         return q + self.mlp(self.mlp_norm(q))
 
 
 class QFormer(nn.Module):
-    def __init__(self, dv, dl, m):
+    def __init__(self, dv, dl, m, patch_grid=None):
+        """`patch_grid`: regional queries (mfam.regionQueries, ours): query i*r + j attends only to the
+        patches of cell (i, j) of an r x r grid (adaptive_avg_pool2d's windows), r*r = queries."""
         super().__init__()
         self.queries = nn.Parameter(torch.zeros(m["queries"], dv))
         self.layers = nn.ModuleList([QFormerLayer(dv, m["heads"], m["mlpRatio"] * dv) for _ in range(m["layers"])])
         self.proj = nn.Linear(dv, dl)
+        self.regions = None
+        if patch_grid is not None:
+            s, r = patch_grid, math.isqrt(m["queries"])
+            regions = torch.zeros(r * r, 1 + s * s, dtype=torch.bool)
+            for i in range(r):
+                for j in range(r):
+                    for y in range(i * s // r, -(-(i + 1) * s // r)):
+                        for x in range(j * s // r, -(-(j + 1) * s // r)):
+                            regions[i * r + j, 1 + y * s + x] = True
+            self.regions = regions
 
     def forward(self, tap):
         q = self.queries.expand(tap.shape[0], -1, -1)
         for layer in self.layers:
-            q = layer(q, tap)
+            q = layer(q, tap, self.regions)
         return self.proj(q)
 
 
@@ -172,7 +184,10 @@ class MFAM(nn.Module):
     def __init__(self, c):
         super().__init__()
         dv, dl, m = c["vision"]["width"], c["language"]["width"], c["mfam"]
-        self.low, self.middle, self.high = QFormer(dv, dl, m), QFormer(dv, dl, m), QFormer(dv, dl, m)
+        grid = c["vision"]["imageSize"] // c["vision"]["patchSize"]
+        self.low = QFormer(dv, dl, m)
+        self.middle = QFormer(dv, dl, m, grid if m.get("regionQueries") else None)
+        self.high = QFormer(dv, dl, m)
         self.thematic = Thematic(dv, dl, m["thematicGrid"])
 
     def forward(self, taps, patches):

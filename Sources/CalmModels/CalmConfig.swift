@@ -28,6 +28,15 @@ public struct MFAMConfig: Codable, Equatable, Sendable {
     public var mlpRatio: Int = 4
     /// Side g of the thematic branch's pooled g×g grid of patch tokens.
     public var thematicGrid: Int
+    /// Whether the middle Q-Former's queries are regional (ours, `regionQueries`; not in the
+    /// reference configurations): its Nq = r² queries each attend to the patches of one cell of an
+    /// r×r grid (row-major, the thematic branch's pooling windows), not to the whole tap.
+    /// Composition is about where things are; queries free to attend anywhere pool the tap by
+    /// content and lose where it was (issue 5).
+    public var regionQueries: Bool = false
+
+    /// Side r of the region grid: the integer square root of `queries`.
+    public var regionGrid: Int { Int(Double(queries).squareRoot().rounded()) }
 }
 
 /// The Llama-style language model's shape.
@@ -94,6 +103,11 @@ public struct CalmConfig: Codable, Equatable, Sendable {
                     "vision.taps \(vision.taps) must be three ascending block numbers in 1...\(vision.depth)")
         try require(vision.width % mfam.heads == 0, "vision.width \(vision.width) does not split into \(mfam.heads) Q-Former heads")
         try require((1...vision.grid).contains(mfam.thematicGrid), "mfam.thematicGrid \(mfam.thematicGrid) outside 1...\(vision.grid)")
+        if mfam.regionQueries {
+            let side = mfam.regionGrid
+            try require(side * side == mfam.queries && side <= vision.grid,
+                        "mfam.regionQueries needs a square number of queries, at most one per patch (\(mfam.queries) queries, \(vision.grid)×\(vision.grid) patches)")
+        }
         try require(language.width % language.heads == 0 && language.heads % language.kvHeads == 0 && (language.width / language.heads) % 2 == 0,
                     "language width \(language.width), heads \(language.heads), kvHeads \(language.kvHeads) do not fit (even head size, heads a multiple of kvHeads)")
         try require(language.vocabularySize > 0 && vision.depth > 0 && language.depth > 0 && mfam.layers > 0, "sizes must be positive")
@@ -130,6 +144,7 @@ extension MFAMConfig {
         heads = try c.decode(Int.self, forKey: .heads)
         mlpRatio = try c.decodeIfPresent(Int.self, forKey: .mlpRatio) ?? 4
         thematicGrid = try c.decode(Int.self, forKey: .thematicGrid)
+        regionQueries = try c.decodeIfPresent(Bool.self, forKey: .regionQueries) ?? false
     }
 }
 

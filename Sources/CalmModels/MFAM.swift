@@ -23,12 +23,13 @@ public final class QFormerLayer: Module {
          ("mlp_norm", mlpNorm), ("mlp", mlp)]
     }
 
-    /// queries [N, Nq, D] (or [1, Nq, D]: the same queries for every image), tap [N, T, D] → [N, Nq, D].
-    public func callAsFunction(_ queries: Variable, tap: Variable) -> Variable {
+    /// queries [N, Nq, D] (or [1, Nq, D]: the same queries for every image), tap [N, T, D] → [N, Nq, D];
+    /// `regions` [1, 1, Nq, T] (uint8, nonzero = may attend) limits what each query attends to.
+    public func callAsFunction(_ queries: Variable, tap: Variable, regions: Tensor? = nil) -> Variable {
         var h = queries + selfAttn(selfNorm(queries))
         // Shared queries meet the images only here: their self-attention ran once, not N times.
         if h.shape[0] != tap.shape[0] { h = h.expand(to: [tap.shape[0]] + h.shape.dropFirst()) }
-        h = h + crossAttn(crossNorm(h), context: tap)
+        h = h + crossAttn(crossNorm(h), context: tap, mask: regions)
         return h + mlp(mlpNorm(h))
     }
 }
@@ -39,13 +40,18 @@ public final class QFormer: Module {
     public let queries: Variable
     public let layers: [QFormerLayer]
     public let proj: Linear
+    /// With regional queries, which tap tokens each query attends to ([1, 1, Nq, T], uint8).
+    let regions: Tensor?
 
-    public init(visionWidth: Int, languageWidth: Int, config: MFAMConfig, eps: Double, using initializer: inout Initializer) {
+    /// `regionsOf`: the patch grid side of the tap, when each query attends to one region of it.
+    public init(visionWidth: Int, languageWidth: Int, config: MFAMConfig, eps: Double, regionsOf patchGrid: Int? = nil,
+                using initializer: inout Initializer) {
         queries = initializer.normal([config.queries, visionWidth], name: "queries")
         layers = (0..<config.layers).map { _ in
             QFormerLayer(dim: visionWidth, heads: config.heads, mlpHidden: config.mlpRatio * visionWidth, eps: eps, using: &initializer)
         }
         proj = Linear(visionWidth, languageWidth, using: &initializer)
+        regions = patchGrid.map { regionMask(patchGrid: $0, grid: config.regionGrid) }
     }
 
     public override var localParameters: [(String, Variable)] { [("queries", queries)] }
@@ -56,7 +62,7 @@ public final class QFormer: Module {
     /// tap [N, T, Dv] → [N, Nq, Dllm].
     public func callAsFunction(_ tap: Variable) -> Variable {
         var h = queries.unsqueezed(0)
-        for layer in layers { h = layer(h, tap: tap) }
+        for layer in layers { h = layer(h, tap: tap, regions: regions) }
         return proj(h)
     }
 }
@@ -80,6 +86,18 @@ public final class ThematicProjector: Module {
     public func callAsFunction(_ patchTokens: Variable) -> Variable {
         mlp(Variable(pooling.to(patchTokens.dtype)).matmul(patchTokens))
     }
+}
+
+/// Which tap tokens (class token first, then an s×s patch grid, row-major) each of g² queries
+/// attends to: query i·g + j sees the patches of cell (i, j) of a g×g grid (`adaptivePooling`'s
+/// windows), not the class token. [1, 1, g², 1 + s²], uint8.
+func regionMask(patchGrid s: Int, grid g: Int) -> Tensor {
+    let pooling = adaptivePooling(from: s, to: g).toArray(Float.self)
+    var mask = [UInt8](repeating: 0, count: g * g * (1 + s * s))
+    for query in 0..<(g * g) {
+        for patch in 0..<(s * s) where pooling[query * s * s + patch] > 0 { mask[query * (1 + s * s) + 1 + patch] = 1 }
+    }
+    return Tensor(mask, shape: [1, 1, g * g, 1 + s * s])
 }
 
 /// Row-major s×s grid → g×g grid averaging matrix: output cell (i, j) averages input rows
@@ -106,7 +124,8 @@ public final class MFAM: Module {
     public init(_ config: CalmConfig, using initializer: inout Initializer) {
         let (dv, dl, eps) = (config.vision.width, config.language.width, config.vision.normEps)
         low = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
-        middle = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
+        middle = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps,
+                         regionsOf: config.mfam.regionQueries ? config.vision.grid : nil, using: &initializer)
         high = QFormer(visionWidth: dv, languageWidth: dl, config: config.mfam, eps: eps, using: &initializer)
         thematic = ThematicProjector(visionWidth: dv, languageWidth: dl, patchGrid: config.vision.grid,
                                      grid: config.mfam.thematicGrid, using: &initializer)

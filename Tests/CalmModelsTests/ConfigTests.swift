@@ -61,6 +61,34 @@ final class ConfigFileTests: XCTestCase {
     }
 }
 
+final class RegionQueriesTests: XCTestCase {
+    /// Regional middle queries add no parameter; the recipes' config file turns them on; a query
+    /// count that is no square is named.
+    func testConfig() throws {
+        var config = CalmConfig.tiny
+        config.mfam.regionQueries = true
+        XCTAssertEqual(CalmModel(config, initializer: .zeros).parameterCount, 11_924_736)
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Recipes/configs/calm-tiny-regions.yaml")
+        XCTAssertEqual(try CalmConfig.load(file.standardizedFileURL.path), config)
+        config.mfam.queries = 12
+        XCTAssertThrowsError(try config.validate(source: "regions.yaml")) {
+            XCTAssertTrue("\($0)".hasPrefix("regions.yaml: mfam.regionQueries needs a square number of queries"), "\($0)")
+        }
+    }
+
+    /// A 3×3 grid over 4×4 patches: the windows of adaptive average pooling (rows and columns
+    /// 0..<2, 1..<3, 2..<4), so that neighbouring regions overlap; never the class token.
+    func testRegionsAreThePoolingWindows() {
+        let mask = regionMask(patchGrid: 4, grid: 3)
+        XCTAssertEqual(mask.shape, [1, 1, 9, 17])
+        let values = mask.toArray(UInt8.self)
+        func seen(_ query: Int) -> [Int] { (0..<17).filter { values[query * 17 + $0] != 0 } }
+        XCTAssertEqual(seen(0), [1, 2, 5, 6])
+        XCTAssertEqual(seen(4), [6, 7, 10, 11])
+        XCTAssertEqual(seen(8), [11, 12, 15, 16])
+    }
+}
+
 final class SequenceErrorTests: XCTestCase {
     func testMalformedSamplesThrow() throws {
         let fixture = try MicroFixture(), images = fixture.tensors["images"]!

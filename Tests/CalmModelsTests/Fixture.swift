@@ -2,8 +2,11 @@ import CalmTensor
 import Foundation
 @testable import CalmModels
 
-/// The micro CALM parity fixture written by Scripts/fixtures/calm_tiny.py.
+/// A micro CALM parity fixture written by Scripts/fixtures/calm_tiny.py.
 struct MicroFixture {
+    /// The fixtures: the reference layout, and with `mfam.tapPositions` on.
+    static let names = ["calm_micro", "calm_micro_regions"]
+
     struct Description: Decodable { let config: CalmConfig; let samples: [FixtureSample]; let tokenIds: [String: Int] }
 
     let config: CalmConfig
@@ -11,11 +14,14 @@ struct MicroFixture {
     let tokenIds: CalmTokenIds
     let tensors: [String: Tensor]
 
-    init() throws {
-        let json = Bundle.module.url(forResource: "calm_micro", withExtension: "json", subdirectory: "Fixtures")!
+    let name: String
+
+    init(_ name: String = "calm_micro") throws {
+        self.name = name
+        let json = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures")!
         let description = try JSONDecoder().decode(Description.self, from: Data(contentsOf: json))
         (config, samples, tokenIds) = (description.config, description.samples.map(\.sample), CalmTokenIds(description.tokenIds))
-        tensors = try SafeTensors.read(Bundle.module.url(forResource: "calm_micro", withExtension: "safetensors",
+        tensors = try SafeTensors.read(Bundle.module.url(forResource: name, withExtension: "safetensors",
                                                          subdirectory: "Fixtures")!)
     }
 
@@ -23,7 +29,7 @@ struct MicroFixture {
     func model() throws -> CalmModel {
         let model = CalmModel(config, seed: 1)
         let weights = tensors.filter { $0.key.hasPrefix("weight.") }
-        try model.load(Dictionary(uniqueKeysWithValues: weights.map { (String($0.key.dropFirst(7)), $0.value) }), source: "calm_micro")
+        try model.load(Dictionary(uniqueKeysWithValues: weights.map { (String($0.key.dropFirst(7)), $0.value) }), source: name)
         return model
     }
 

@@ -3,7 +3,7 @@ import CalmTensor
 import XCTest
 @testable import CalmModels
 
-/// Our CALM against the PyTorch peer (Scripts/peer/calm_torch.py) on the micro fixture.
+/// Our CALM against the PyTorch peer (Scripts/peer/calm_torch.py) on the micro fixtures.
 final class ParityTests: XCTestCase {
     func testBatchLayoutMatchesThePeer() throws {
         let fixture = try MicroFixture(), batch = try fixture.batch()
@@ -15,20 +15,24 @@ final class ParityTests: XCTestCase {
     }
 
     func testLogitsLossAndEveryGradientMatchThePeer() throws {
-        let fixture = try MicroFixture(), model = try fixture.model(), batch = try fixture.batch()
+        for name in MicroFixture.names { try assertMatchesThePeer(try MicroFixture(name)) }
+    }
+
+    private func assertMatchesThePeer(_ fixture: MicroFixture) throws {
+        let model = try fixture.model(), batch = try fixture.batch()
         let logits = noGrad { model.logits(batch) }
-        assertClose(logits.value, fixture.tensors["logits"]!, atol: 1e-4, rtol: 1e-4, "logits")
-        XCTAssertEqual(logits.crossEntropy(targets: batch.labels).value.item, fixture.tensors["loss"]!.item, accuracy: 1e-5)
+        assertClose(logits.value, fixture.tensors["logits"]!, atol: 1e-4, rtol: 1e-4, "\(fixture.name): logits")
+        XCTAssertEqual(logits.crossEntropy(targets: batch.labels).value.item, fixture.tensors["loss"]!.item, accuracy: 1e-5, fixture.name)
         // The training loss sends only the answer rows through the output head; same value, same gradients.
         let loss = model.loss(batch)
-        XCTAssertEqual(loss.value.item, fixture.tensors["loss"]!.item, accuracy: 1e-5)
+        XCTAssertEqual(loss.value.item, fixture.tensors["loss"]!.item, accuracy: 1e-5, fixture.name)
         loss.backward()
         let parameters = model.parameters()
-        XCTAssertEqual(Set(parameters.map { "grad." + $0.name }), Set(fixture.tensors.keys.filter { $0.hasPrefix("grad.") }))
+        XCTAssertEqual(Set(parameters.map { "grad." + $0.name }), Set(fixture.tensors.keys.filter { $0.hasPrefix("grad.") }), fixture.name)
         for (name, variable) in parameters {
             let expected = fixture.tensors["grad." + name]!
-            guard let grad = variable.grad else { XCTFail("\(name): no gradient"); continue }
-            assertClose(grad, expected, atol: 2e-5, rtol: 1e-3, name)
+            guard let grad = variable.grad else { XCTFail("\(fixture.name): \(name): no gradient"); continue }
+            assertClose(grad, expected, atol: 2e-5, rtol: 1e-3, "\(fixture.name): \(name)")
         }
     }
 }
