@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where is composition lost between the vision encoder and the middle Q-Former's tokens?
 
-    python3 Scripts/pretrain/composition_probe.py WARMUP.h5 [PHASE1.h5] [EPOCHS=10]
+    python3 Scripts/pretrain/composition_probe.py WARMUP.h5 [PHASE1.h5] [EPOCHS=10]   # from the repository root
 
 Views: each of the corpus benchmark's 280 training photos (runs/data/corpus-train), its mirror and
 three random square windows (55-100 % of the side) with their mirrors, 2,240 in all; each of the 97

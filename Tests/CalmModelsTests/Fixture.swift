@@ -4,7 +4,7 @@ import Foundation
 
 /// A micro CALM parity fixture written by Scripts/fixtures/calm_tiny.py.
 struct MicroFixture {
-    /// The fixtures: the reference layout, and with `mfam.tapPositions` on.
+    /// The fixtures: the reference layout, and with `mfam.regionQueries` on.
     static let names = ["calm_micro", "calm_micro_regions"]
 
     struct Description: Decodable { let config: CalmConfig; let samples: [FixtureSample]; let tokenIds: [String: Int] }
