@@ -49,10 +49,11 @@ public final class CalmModel: Module {
         llm.logits(llm.hiddenStates(inputEmbeddings(batch), mask: batch.routingMask))
     }
 
-    /// Mean next-token cross-entropy over the answer tokens. Only the positions with a label
-    /// go through the output head (a quarter of them at the reference shapes), and the last
-    /// language-model layer runs only from the first labelled position on. `visual`: as in
-    /// `inputEmbeddings`.
+    /// Mean next-token cross-entropy over the answer tokens, each weighted by its sample's
+    /// `lossWeight` (still divided by the number of answer tokens, so that shards' losses add up
+    /// as unweighted ones do). Only the positions with a label go through the output head (a
+    /// quarter of them at the reference shapes), and the last language-model layer runs only from
+    /// the first labelled position on. `visual`: as in `inputEmbeddings`.
     public func loss(_ batch: MultimodalBatch, visual: Variable? = nil) -> Variable {
         let t = batch.length, labels = batch.labels.toArray(Int64.self)
         let rows = labels.indices.filter { labels[$0] != -100 }
@@ -62,6 +63,10 @@ public final class CalmModel: Module {
         let hidden = llm.hiddenStates(inputEmbeddings(batch, visual: visual), mask: batch.routingMask, outputsFrom: first)
         let kept = rows.map { Int64($0 / t * (t - first) + $0 % t - first) }  // rows of [B, T - first]
         let answers = hidden.reshaped([-1, config.language.width]).indexSelect(axis: 0, Tensor(kept))
-        return llm.logits(answers).crossEntropy(targets: Tensor(rows.map { labels[$0] }))
+        let logits = llm.logits(answers), weights = rows.map { batch.lossWeights[$0 / t] }
+        guard weights.contains(where: { $0 != 1 }) else { return logits.crossEntropy(targets: Tensor(rows.map { labels[$0] })) }
+        let v = Int64(logits.shape[1])
+        let picked = logits.logSoftmax().reshaped([-1]).indexSelect(axis: 0, Tensor(rows.indices.map { Int64($0) * v + labels[rows[$0]] }))
+        return (picked * Variable(Tensor(weights).to(logits.value.dtype))).sum() * (-1 / Double(rows.count))
     }
 }

@@ -34,11 +34,15 @@ public struct MultimodalSample: Sendable {
     public var lossMask: [Bool]
     /// The visual groups the text may attend to (multi-scale routing); all at instruct time.
     public var visibleGroups: Set<VisualGroup>
+    /// How much each of the sample's answer tokens counts in `CalmModel.loss` (1: as much as any).
+    public var lossWeight: Double
 
-    public init(ids: [Int], lossMask: [Bool]? = nil, visibleGroups: Set<VisualGroup> = Set(VisualGroup.allCases)) {
+    public init(ids: [Int], lossMask: [Bool]? = nil, visibleGroups: Set<VisualGroup> = Set(VisualGroup.allCases), lossWeight: Double = 1) {
+        precondition(lossWeight.isFinite && lossWeight >= 0, "lossWeight must be finite and non-negative, got \(lossWeight)")
         self.ids = ids
         self.lossMask = lossMask ?? [Bool](repeating: false, count: ids.count)
         self.visibleGroups = visibleGroups
+        self.lossWeight = lossWeight
     }
 
     /// An encoded chat (`ChatTemplate.encode`): the loss falls on the assistant's answers.
@@ -77,6 +81,8 @@ public struct MultimodalBatch {
     public private(set) var routingMask: Tensor?
     /// Unpadded lengths.
     public let lengths: [Int]
+    /// Each sample's `lossWeight`.
+    public let lossWeights: [Double]
     /// Per sample and position: the (image, group) of a visual slot.
     let slots: [[(image: Int, group: VisualGroup)?]]
     let hidden: [Set<VisualGroup>]
@@ -144,6 +150,7 @@ public struct MultimodalBatch {
         self.images = images
         self.visualSlots = visualSlots
         self.lengths = expandedIds.map(\.count)
+        self.lossWeights = samples.map(\.lossWeight)
         self.slots = slots.map { $0 + [(image: Int, group: VisualGroup)?](repeating: nil, count: t - $0.count) }
         self.hidden = samples.map { Set(VisualGroup.allCases).subtracting($0.visibleGroups) }
         routingMask = nil

@@ -88,6 +88,34 @@ final class PretrainStageTests: XCTestCase {
         }
     }
 
+    /// `LevelBalance` weighs a level by 1 / (K·p), p its add-one smoothed share, at most 4.
+    func testLevelWeightsAreInverseSmoothedFrequencies() {
+        let balance = LevelBalance(counts: [.clutter: [6, 2, 0], .tilt: [100, 0, 0]])
+        let clutter = balance.weights[.clutter]!, tilt = balance.weights[.tilt]!
+        for (weight, expected) in zip(clutter, [11.0 / 21, 11.0 / 9, 11.0 / 3]) { XCTAssertEqual(weight, expected, accuracy: 1e-12) }
+        XCTAssertEqual(tilt[0], 103.0 / 303, accuracy: 1e-12)
+        XCTAssertEqual(Array(tilt[1...]), [4, 4], "capped at LevelBalance.maxWeight")
+    }
+
+    /// With `pretrain.balance_levels`, the stage measures each attribute's levels on the recipe's
+    /// photos (every record of the four-photo fixture, `LevelBalance.epochs` samples each), shows
+    /// them before training, and weighs each answer naming one attribute by its level's weight.
+    func testBalancedLevelsWeighEachAnswerByItsLevel() throws {
+        let overrides = ["pretrain.attributes=[exposure, clutter]", "pretrain.focused_questions=1", "train.batch_size=8"]
+        XCTAssertNil(try PretrainStage(recipe: try recipe(overrides)).levelBalance)
+        let stage = try PretrainStage(recipe: try recipe(overrides + ["pretrain.balance_levels=true"]))
+        let balance = try XCTUnwrap(stage.levelBalance)
+        XCTAssertEqual(balance.counts.mapValues { $0.reduce(0, +) }, [.exposure: 4 * LevelBalance.epochs, .clutter: 4 * LevelBalance.epochs])
+        XCTAssertTrue(stage.notes.contains { $0.contains("clutter: minimal") }, "\(stage.notes)")
+        let examples = try stage.nextExamples()
+        for example in examples {
+            let (attribute, level) = try XCTUnwrap(example.levels.first)
+            XCTAssertEqual(example.levels.count, 1)
+            XCTAssertEqual(example.sample.lossWeight, balance.weights[attribute]![level])
+        }
+        XCTAssertTrue(examples.contains { $0.sample.lossWeight != 1 }, "eight answers, all of weight 1")
+    }
+
     /// With level heads and a `heldout` source, evaluation scores every held-out photo's measured
     /// levels against those the heads name: heads that name one clutter level whatever the tokens
     /// are right on exactly that level's photos, so the three levels' accuracies add up to 1.

@@ -86,6 +86,7 @@ public final class Trainer {
         if stage is ShardedStage && shardsPerMicroBatch > 1 {
             progress.note("each micro-batch in \(shardsPerMicroBatch) shards trained concurrently (train.shards_per_step)")
         }
+        stage.notes.forEach(progress.note)
         if communicator.isRoot {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
             try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: (runDirectory as NSString).appendingPathComponent("recipe.yaml"))

@@ -23,6 +23,10 @@ public struct PretrainOptions: Equatable, Sendable {
     /// Share of middle-scale questions about a random window of the photo
     /// (`PretrainSampleGenerator.recomposeShare`).
     public var recompose: Double
+    /// Whether answers naming one attribute weigh in the loss by the inverse of their level's
+    /// frequency (`LevelBalance`), so that a skewed attribute's rare levels count as much as its
+    /// frequent one (`pretrain.balance_levels`, default false).
+    public var balanceLevels: Bool
     /// Weight of the level heads' loss (`pretrain.level_heads`; 0: no heads): linear heads on a
     /// single-image sample's Q-Former tokens of its scale name the levels its answer names.
     public var levelHeads: Double
@@ -50,6 +54,7 @@ public struct PretrainOptions: Equatable, Sendable {
         targetLevels = try r.double("pretrain.target_levels", default: 0, min: 0, max: 1)
         recompose = try r.double("pretrain.recompose", default: 0, min: 0, max: 1)
         levelHeads = try r.double("pretrain.level_heads", default: 0, min: 0)
+        balanceLevels = try r.bool("pretrain.balance_levels", default: false)
         let edits = try r.strings("pretrain.pair_edits", default: ImageEdit.Kind.allCases.map(\.rawValue))
         pairEdits = try edits.map { name in
             guard let kind = ImageEdit.Kind(rawValue: name) else {

@@ -37,6 +37,8 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
     private let heldout: ShardSet?
     private let options: ShardReader<PretrainExample>.Options
     private let generator: PretrainSampleGenerator
+    /// The answer-loss weights of `pretrain.balance_levels` (nil when off).
+    public let levelBalance: LevelBalance?
     private var reader: ShardReader<PretrainExample>
 
     /// Builds the model (fresh weights from `train.seed`; the runtime applies `model.init_from`),
@@ -73,8 +75,12 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
         shards = try ShardSet(folder: source.path)
         options = .init(batchSize: recipe.train.batchSize, seed: UInt64(bitPattern: Int64(recipe.train.seed)),
                         shuffleBuffer: recipe.data.shuffleBuffer, workers: recipe.data.workers)
-        reader = try Self.makeReader(shards, options, nil, generator, encoder)
+        levelBalance = recipe.pretrain.balanceLevels
+            ? try LevelBalance.measure(recipe.pretrain, imageSide: encoder.imageSide, shards: shards, workers: recipe.data.workers) : nil
+        reader = try Self.makeReader(shards, options, nil, generator, encoder, levelBalance)
     }
+
+    public var notes: [String] { levelBalance.map { ["level balance (pretrain.balance_levels), share of samples and answer weight:"] + $0.summary.map { "  " + $0 } } ?? [] }
 
     public func nextMicroBatch(shards count: Int, random: inout RandomGenerator) throws -> [MicroBatchShard] {
         let examples = try nextExamples(), batches = try makeBatches(examples, shards: count)
@@ -153,7 +159,7 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
     public var dataPosition: String { reader.position.text }
 
     public func restore(dataPosition: String) throws {
-        reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition), generator, encoder)
+        reader = try Self.makeReader(shards, options, try ShardReaderPosition(text: dataPosition), generator, encoder, levelBalance)
     }
 
     /// The recipe's model (fresh weights from `train.seed`) and its encoder; calm's special tokens
@@ -169,11 +175,14 @@ public final class PretrainStage: ShardedStage, EvaluatingStage {
     }
 
     private static func makeReader(_ shards: ShardSet, _ options: ShardReader<PretrainExample>.Options, _ position: ShardReaderPosition?,
-                                   _ generator: PretrainSampleGenerator, _ encoder: PretrainEncoder) throws -> ShardReader<PretrainExample> {
+                                   _ generator: PretrainSampleGenerator, _ encoder: PretrainEncoder,
+                                   _ balance: LevelBalance?) throws -> ShardReader<PretrainExample> {
         try ShardReader(shards: shards, options: options, resumingFrom: position) { record, random in
             // The record's generator picks the sample's variation (scale, attributes, paraphrases, edit).
             let sample = generator.sample(image: try record.decodedImage(), id: record.id, epoch: Int(random.next() >> 33))
-            return PretrainExample(sample: try encoder.trainingSample(sample), pixels: sample.images.map(encoder.pixels), scale: sample.scale,
+            var training = try encoder.trainingSample(sample)
+            training.lossWeight = balance?.weight(sample) ?? 1
+            return PretrainExample(sample: training, pixels: sample.images.map(encoder.pixels), scale: sample.scale,
                                    levels: sample.scale == .high ? [] : sample.levelIndices)
         }
     }

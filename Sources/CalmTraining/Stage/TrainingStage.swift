@@ -21,10 +21,13 @@ public protocol TrainingStage: AnyObject {
     var generators: [String: RandomGenerator] { get }
     /// Puts back generators saved from `generators`.
     func restore(generators: [String: RandomGenerator]) throws
+    /// Lines the runtime shows once before training: what the stage measured or chose (default: none).
+    var notes: [String] { get }
 }
 
 extension TrainingStage {
     public var generators: [String: RandomGenerator] { [:] }
+    public var notes: [String] { [] }
     public func restore(generators: [String: RandomGenerator]) throws {
         guard generators.isEmpty else { throw TrainingError("the checkpoint has generators \(generators.keys.sorted()) this stage does not own") }
     }
