@@ -1,5 +1,6 @@
 import CalmTestSupport
 import CalmAutograd
+import CalmModels
 import CalmTensor
 import XCTest
 @testable import CalmTraining
@@ -107,6 +108,28 @@ final class CheckpointTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("llm.norm.weight") && "\(error)".contains("[3]"), "\(error)")
         }
         XCTAssertEqual(mismatched[0].variable.value.toArray(Float.self), [0, 0, 0, 0])
+    }
+
+    /// `configDifferences` names each model-config field that differs between the config a
+    /// checkpoint was trained under (its recipe's `model.config`) and another; none for the same.
+    func testConfigDifferencesNameTheFieldsThatDifferFromTheCheckpoints() throws {
+        let folder = try makeTrainingTestFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var regions = CalmConfig.named["calm-tiny"]!
+        regions.mfam.regionQueries = true
+        let configPath = folder + "/regions.json"
+        try JSONEncoder().encode(regions).write(to: URL(fileURLWithPath: configPath))
+        var stored = sample(step: 3)
+        stored.recipe = "stage: pretrain\nmodel: {config: \(configPath)}\n"
+        let path = try CheckpointDirectory(folder: folder).save(stored)
+
+        let plain = try XCTUnwrap(configDifferences(checkpoint: path, from: CalmConfig.named["calm-tiny"]!))
+        XCTAssertEqual(plain.source, configPath)
+        XCTAssertEqual(plain.fields, ["mfam.regionQueries true → false"])
+        XCTAssertEqual(configDifferences(checkpoint: path, from: regions)?.fields, [])
+        var wider = regions
+        (wider.language.ropeTheta, wider.mfam.regionQueries) = (500_000, false)
+        XCTAssertEqual(configDifferences(checkpoint: path, from: wider)?.fields, ["language.ropeTheta 10000 → 500000", "mfam.regionQueries true → false"])
     }
 
     /// A parameter named in `growingRows` may have more rows than its tensor (calm's special tokens

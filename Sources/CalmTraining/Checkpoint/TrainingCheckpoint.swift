@@ -131,6 +131,13 @@ public struct TrainingCheckpoint {
             tokenizer: try file.exists("/tokenizer") ? try file.readStrings(from: "/tokenizer").first : nil)
     }
 
+    /// The resolved recipe a checkpoint was written under, without reading its tensors.
+    public static func recipe(in path: String) throws -> String {
+        let file = try HDF5File.open(path)
+        defer { try? file.close() }
+        return try string("recipe", in: file)
+    }
+
     /// The parameter names and shapes in a checkpoint's `/params`, without reading the values.
     public static func parameterShapes(in path: String) throws -> [(name: String, shape: [Int])] {
         let file = try HDF5File.open(path)

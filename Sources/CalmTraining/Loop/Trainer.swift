@@ -1,6 +1,7 @@
 import CalmAutograd
 import CalmDistributed
 import CalmHDF5
+import CalmModels
 import CalmTensor
 import Foundation
 
@@ -151,6 +152,11 @@ public final class Trainer {
         }
         if let initFrom = recipe.model.initFrom {
             progress.note("init from \(initFrom): " + (try loadWeights(from: initFrom, into: stage.parameters)).summary)
+            if let config = try? CalmConfig.load(recipe.model.config), let (source, fields) = configDifferences(checkpoint: initFrom, from: config),
+               !fields.isEmpty {
+                progress.note("init from \(initFrom): it was trained under model config \(source), which differs from \(recipe.model.config): "
+                              + fields.joined(separator: ", "))
+            }
         }
         return (0, 0, nil)
     }
