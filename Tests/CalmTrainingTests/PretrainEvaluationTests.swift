@@ -78,4 +78,14 @@ final class PretrainEvaluationTests: XCTestCase {
         XCTAssertTrue(pairs.allSatisfy { ["brighter", "darker"].contains($0.targets[.edit]) }, "\(pairs.map(\.targets))")
         XCTAssertTrue(probes.allSatisfy { $0.images.allSatisfy { max($0.width, $0.height) <= evaluation.encoder.imageSide } })
     }
+
+    /// `attributes` replaces the recipe's: a model pretrained on clutter alone is asked about tilt.
+    func testAttributesChooseWhatIsAsked() throws {
+        var evaluation = try PretrainEvaluation(untrained: try PretrainFixture.recipe(["pretrain.attributes=[clutter]"]))
+        XCTAssertEqual(Set(evaluation.probes(index: 0, id: "photo", image: try photo()).flatMap(\.targets.keys)), [.clutter])
+        evaluation.attributes = [.tilt, .exposure]
+        let probes = evaluation.probes(index: 0, id: "photo", image: try photo())
+        XCTAssertEqual(Set(probes.flatMap(\.targets.keys)), [.tilt, .exposure])
+        XCTAssertEqual(probes.filter(\.focused).count, 2 * evaluation.questionsPerAttribute)
+    }
 }

@@ -16,7 +16,8 @@ import Foundation
 ///   attribute is scored on every photo, and an untrained model can be scored at all.
 /// Targets are the levels measured on the photo's working square, the part the model sees (low
 /// and middle scales), or known from the edit that made a pair (high scale: which is better, what
-/// changed, how much). Only the attributes the model was pretrained to name are asked.
+/// changed, how much). Only the attributes the model was pretrained to name are asked, unless
+/// `attributes` says otherwise.
 public struct PretrainEvaluation {
     public let model: CalmModel
     public let encoder: PretrainEncoder
@@ -38,10 +39,14 @@ public struct PretrainEvaluation {
     public var noRepeatNgramSize = 0
     /// The first generated answers kept in the report, for reading.
     public var examples = 6
+    /// The attributes asked about (default: those the recipe pretrained the model to name): a
+    /// later phase on fewer attributes may still be asked about the earlier phases' others.
+    public var attributes: [Attribute]
 
     public init(model: CalmModel, encoder: PretrainEncoder) {
         self.model = model
         self.encoder = encoder
+        attributes = encoder.options.attributes
     }
 
     /// One question put to the model and what it should name; `edited` names the edited image of a pair.
@@ -88,8 +93,7 @@ public struct PretrainEvaluation {
     /// attribute, whose targets are its measured levels, and pairs with held-out edits
     /// (variations no training epoch draws).
     func probes(index: Int, id: String, image: RGBImage) -> [Probe] {
-        let generator = PretrainSampleGenerator(longSide: encoder.imageSide, attributes: encoder.options.attributes,
-                                                pairEdits: encoder.options.pairEdits)
+        let generator = PretrainSampleGenerator(longSide: encoder.imageSide, attributes: attributes, pairEdits: encoder.options.pairEdits)
         let square = generator.workingSquare(image)
         let levels = ImageAttributes(WorkingImage(square, longSide: encoder.imageSide)).levels.filter { generator.attributes.contains($0.key) }
         var probes = [Probe]()

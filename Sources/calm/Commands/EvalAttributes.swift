@@ -1,6 +1,7 @@
 import ArgumentParser
 import CalmData
 import CalmImage
+import CalmSelfSupervision
 import CalmTraining
 import Foundation
 
@@ -26,6 +27,8 @@ struct EvalAttributes: ParsableCommand {
     @Option(help: "Questions per photo about each single low- or middle-scale attribute.") var focused = 1
     @Option(help: "Edited pairs per photo.") var pairs = 2
     @Option(help: "Evaluate only the first N photos.") var limit: Int?
+    @Option(help: "Comma-separated attributes to ask about (default: those the checkpoint's recipe pretrained).")
+    var attributes: String?
     @Option(help: "Generated answers never repeat an n-gram of this many tokens; 0 (off) lets answers repeat their question's topic, as taught.")
     var noRepeatNgram = 0
     @Option(help: "How many generated answers (the first, with their questions and measured levels) the report lists.")
@@ -36,6 +39,21 @@ struct EvalAttributes: ParsableCommand {
         guard (checkpoint == nil) != (recipe == nil) else { throw ValidationError("Give either --checkpoint or --recipe.") }
         try validateRepetitionControl(noRepeatNgram: noRepeatNgram)
         guard examples >= 0 else { throw ValidationError("--examples must be at least 0, got \(examples)") }
+        _ = try askedAttributes()
+    }
+
+    /// `--attributes`, parsed (nil when not given).
+    private func askedAttributes() throws -> [Attribute]? {
+        try attributes.map { list in
+            let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty else { throw ValidationError("--attributes names no attribute") }
+            return try names.map { name in
+                guard let attribute = Attribute(rawValue: name) else {
+                    throw ValidationError("--attributes: unknown attribute '\(name)' (known: \(Attribute.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return attribute
+            }
+        }
     }
 
     func run() throws {
@@ -46,6 +64,7 @@ struct EvalAttributes: ParsableCommand {
         evaluation.pairsPerPhoto = pairs
         evaluation.noRepeatNgramSize = noRepeatNgram
         evaluation.examples = examples
+        if let asked = try askedAttributes() { evaluation.attributes = asked }
         let report = try evaluation.run(photos: Array(try loadPhotos().prefix(limit ?? .max)))
         print(json ? report.json : report.table)
     }
